@@ -1,0 +1,406 @@
+"""The cleaning engine: packs in, one pass over a document, a CleanResult out.
+
+Decisions are taken on the lines of the original text, so every edit is an exact
+slice of the original. Rules that depend on position (head, tail, the zone after
+an end-of-article marker) are re-evaluated among the lines still kept until
+nothing changes: that fixpoint is what makes cleaning the output again a no-op.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ftfy
+from ftfy.badness import is_bad
+
+from .kinds import (CompiledRule, DetectorRule, LineRule, MojibakeRule, RepairRule, RuleError,
+                    SpanRule, TailRule, compile_rule)
+from .lines import Line, is_prose, split_lines
+from .loader import check_codes_unique, load_default_packs, load_pack_file
+from .model import CleanResult, Edit, Flag, Pack, Rule
+from .prefilter import Prefilter, lower_same_length
+
+
+def _selected(rule: Rule, keys: Sequence[str]) -> bool:
+    """A selector names a code, a code prefix, a rule name or a pack name."""
+    return any(rule.code.startswith(k) or k in (rule.name, rule.pack) for k in keys)
+
+
+@dataclass(slots=True)
+class _Proposal:
+    start: int
+    end: int
+    replacement: str
+    rule: Rule
+    message: str
+
+
+@dataclass(slots=True)
+class _Doc:
+    """Per-document working state; lives only for one call of ``clean``."""
+
+    text: str
+    lines: list[Line]
+    cands: dict[int, set[int]]
+    removed: dict[int, tuple[Rule, str]] = field(default_factory=dict)
+    inline: dict[int, list[_Proposal]] = field(default_factory=dict)  # line -> spans/repairs
+    flags: list[Flag] = field(default_factory=list)
+    skipped: int = 0
+    _clean_content: dict[int, str] = field(default_factory=dict)
+
+    def content(self, i: int) -> str:
+        """The line's text after the inline edits proposed for it."""
+        if i in self._clean_content:
+            return self._clean_content[i]
+        line = self.lines[i]
+        props = self.inline.get(i)
+        if not props:
+            return self.text[line.start : line.content_end]
+        out, pos = [], line.start
+        for p in props:
+            out.append(self.text[pos : p.start])
+            out.append(p.replacement)
+            pos = p.end
+        out.append(self.text[pos : line.content_end])
+        s = "".join(out)
+        self._clean_content[i] = s
+        return s
+
+    def blank(self, i: int) -> bool:
+        line = self.lines[i]
+        return not self.text[line.start : line.content_end].strip()
+
+
+class Cleaner:
+    """A reusable, thread-safe cleaner: compile the packs once, call ``clean`` per document.
+
+    ``packs``: default pack names or Pack objects (default: every shipped pack);
+    ``extra_packs``: paths of user packs added to them; ``select``/``ignore``: codes,
+    code prefixes, rule names or pack names. A detector that a selected repair needs
+    is always kept, since ignoring it would silently disable the repair.
+    """
+
+    def __init__(self, packs: Sequence[str | Pack] | None = None, *,
+                 select: Sequence[str] | None = None, ignore: Sequence[str] = (),
+                 extra_packs: Sequence[str | Path | Pack] = ()) -> None:
+        defaults = {p.name: p for p in _default_packs()}
+        chosen: list[Pack] = []
+        for p in (list(defaults.values()) if packs is None else packs):
+            if isinstance(p, Pack):
+                chosen.append(p)
+            elif p in defaults:
+                chosen.append(defaults[p])
+            else:
+                raise RuleError(f"unknown pack {p!r}; default packs are {', '.join(sorted(defaults))}")
+        for p in extra_packs:
+            chosen.append(p if isinstance(p, Pack) else load_pack_file(p))
+        check_codes_unique(chosen)
+        self.packs: tuple[Pack, ...] = tuple(chosen)
+        every = [r for p in chosen for r in p.rules]
+        if select:
+            unknown = [k for k in select if not any(_selected(r, [k]) for r in every)]
+            if unknown:
+                raise RuleError(f"--select {', '.join(unknown)} matches no rule; see `clean rules`")
+        keep = [r for r in every if (not select or _selected(r, select)) and not _selected(r, ignore)]
+        needed = {c for r in keep if r.kind == "repair" for c in r.options.get("requires", [])}
+        by_code = {r.code: r for r in every}
+        for code in sorted(needed):
+            if code not in by_code or by_code[code].kind != "detector":
+                raise RuleError(f"a repair requires detector {code}, which no loaded pack defines")
+            if by_code[code] not in keep:
+                keep.append(by_code[code])
+        self.rules: tuple[Rule, ...] = tuple(keep)
+        self._compiled: tuple[CompiledRule, ...] = tuple(compile_rule(r) for r in keep)
+        self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers])
+        self._mojibake = [i for i, c in enumerate(self._compiled) if isinstance(c, MojibakeRule)]
+
+    # -- public API -------------------------------------------------------
+
+    def clean(self, text: str) -> CleanResult:
+        if not isinstance(text, str):
+            raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
+        lines = split_lines(text)
+        cands = self._prefilter.candidates(lower_same_length(text), [ln.start for ln in lines])
+        if not cands:
+            return CleanResult(original=text, text=text)
+        doc = _Doc(text, lines, cands)
+        fired = {c.rule.code for i, c in enumerate(self._compiled)
+                 if isinstance(c, DetectorRule) and i in cands and c.fires(text)}
+        self._inline_edits(doc, fired)
+        self._line_decisions(doc)
+        return _assemble(doc)
+
+    def filter(self, items: Iterable[str | Mapping[str, Any]], *, text_field: str = "text",
+               edits_field: str | None = "cleaner_edits", drop_empty: bool = False
+               ) -> Iterator[CleanResult | dict[str, Any]]:
+        """Clean a stream: strings give CleanResults; records give copies with the text
+        field cleaned and the edits (as dicts) under ``edits_field``. With ``drop_empty``
+        records and texts that clean to nothing are left out."""
+        for item in items:
+            if isinstance(item, str):
+                res = self.clean(item)
+                if not (drop_empty and not res.text.strip()):
+                    yield res
+                continue
+            if text_field not in item:
+                raise KeyError(f"record has no field {text_field!r}; pass text_field=")
+            res = self.clean(item[text_field])
+            if drop_empty and not res.text.strip():
+                continue
+            out = dict(item)
+            out[text_field] = res.text
+            if edits_field:
+                out[edits_field] = [e.to_dict() for e in res.edits]
+            yield out
+
+    # -- stages -----------------------------------------------------------
+
+    def _inline_edits(self, doc: _Doc, fired: set[str]) -> None:
+        """Spans, repairs and mojibake fixes inside lines (position-free ones)."""
+        text = doc.text
+        for idx, line_ids in doc.cands.items():
+            c = self._compiled[idx]
+            if isinstance(c, SpanRule) and c.position == "anywhere":
+                for i in line_ids:
+                    self._span(doc, c, i)
+            elif isinstance(c, RepairRule):
+                if not all(code in fired for code in c.requires):
+                    continue
+                for i in line_ids:
+                    ln = doc.lines[i]
+                    for s, e, repl in c.repairs(text[ln.start : ln.content_end]):
+                        doc.inline.setdefault(i, []).append(
+                            _Proposal(ln.start + s, ln.start + e, repl, c.rule, c.rule.message))
+            elif isinstance(c, MojibakeRule):
+                for i in line_ids:
+                    self._mojibake_line(doc, c, i)
+        for i, props in doc.inline.items():
+            doc.inline[i] = _disjoint(props, doc)
+
+    def _span(self, doc: _Doc, c: SpanRule, i: int) -> None:
+        ln = doc.lines[i]
+        content = doc.text[ln.start : ln.content_end]
+        for s, e in c.spans(content):
+            # Take the whitespace that would be left dangling at either end of the line.
+            if e == len(content.rstrip()):
+                e = len(content)
+                while s > 0 and content[s - 1].isspace():
+                    s -= 1
+            if s == len(content) - len(content.lstrip()) or not content[:s].strip():
+                s = 0
+                while e < len(content) and content[e].isspace():
+                    e += 1
+            if c.rule.options.get("action") == "flag":
+                doc.flags.append(_flag(doc.text, c.rule, ln.start + s, ln.start + e, c.rule.message))
+                continue
+            doc.inline.setdefault(i, []).append(
+                _Proposal(ln.start + s, ln.start + e, "", c.rule, c.rule.message))
+
+    def _mojibake_line(self, doc: _Doc, c: MojibakeRule, i: int) -> None:
+        ln = doc.lines[i]
+        content = doc.text[ln.start : ln.content_end]
+        if not is_bad(content):
+            return
+        # Only the encoding fix: quotes, widths, HTML entities stay as they were.
+        fixed = ftfy.fix_encoding(content)
+        if fixed == content:
+            return
+        ops = difflib.SequenceMatcher(None, content, fixed, autojunk=False).get_opcodes()
+        for tag, a0, a1, b0, b1 in ops:
+            if tag != "equal":
+                doc.inline.setdefault(i, []).append(
+                    _Proposal(ln.start + a0, ln.start + a1, fixed[b0:b1], c.rule, c.rule.message))
+
+    def _line_decisions(self, doc: _Doc) -> None:
+        """Whole-line removals, iterated to a fixpoint over positions among kept lines."""
+        comp = self._compiled
+        line_rules = [(idx, c) for idx, c in enumerate(comp)
+                      if idx in doc.cands and isinstance(c, LineRule)]
+        pos_spans = [(idx, c) for idx, c in enumerate(comp)
+                     if idx in doc.cands and isinstance(c, SpanRule) and c.position != "anywhere"]
+        tails = [(idx, c) for idx, c in enumerate(comp) if idx in doc.cands and isinstance(c, TailRule)]
+        nonblank = [i for i in range(len(doc.lines)) if not doc.blank(i)]
+        # Lines emptied by their inline edits go as a whole, so no blank husk remains.
+        for i, props in doc.inline.items():
+            if not doc.content(i).strip() and props:
+                doc.removed[i] = (props[0].rule, props[0].message)
+        spans_done: set[tuple[int, int]] = set()
+        while True:
+            changed = False
+            while True:  # head/tail rules until stable
+                kept = [i for i in nonblank if i not in doc.removed]
+                rank = {i: (n, len(kept) - 1 - n) for n, i in enumerate(kept)}
+                before = len(doc.removed)
+                for idx, c in line_rules:
+                    for i in sorted(doc.cands[idx]):
+                        if i in doc.removed or i not in rank or not _in_window(c.position, c.window, rank[i]):
+                            continue
+                        if c.matches(doc.content(i).strip()):
+                            self._remove_line(doc, c, i, rank, kept)
+                for idx, c in pos_spans:
+                    for i in doc.cands[idx]:
+                        if (idx, i) in spans_done or i in doc.removed or i not in rank:
+                            continue
+                        if _in_window(c.position, c.window, rank[i]):
+                            spans_done.add((idx, i))
+                            self._span(doc, c, i)
+                            doc.inline[i] = _disjoint(doc.inline[i], doc) if i in doc.inline else []
+                            doc._clean_content.pop(i, None)
+                            if i in doc.inline and not doc.content(i).strip():
+                                doc.removed[i] = (c.rule, c.rule.message)
+                if len(doc.removed) == before:
+                    break
+                changed = True
+            kept = [i for i in nonblank if i not in doc.removed]
+            for idx, c in tails:
+                if self._tail_zone(doc, c, idx, kept):
+                    changed = True
+                    break
+            if not changed:
+                break
+
+    def _remove_line(self, doc: _Doc, c: LineRule, i: int, rank: dict[int, tuple[int, int]],
+                     kept: list[int]) -> None:
+        if c.rule.options.get("action") == "flag":
+            ln = doc.lines[i]
+            doc.flags.append(_flag(doc.text, c.rule, ln.start, ln.content_end, c.rule.message))
+            return
+        doc.removed[i] = (c.rule, c.rule.message)
+        if c.take_next:
+            n = rank[i][0]
+            for j in kept[n + 1 : n + 1 + c.take_next]:
+                if j in doc.removed or is_prose(doc.content(j), c.max_words):
+                    break
+                doc.removed[j] = (c.rule, f"{c.rule.message} (the line it introduces)")
+
+    def _tail_zone(self, doc: _Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
+        """Cut from an end-of-article marker to the end, when what follows is not prose."""
+        for n, i in enumerate(kept):
+            if i not in doc.cands[idx] or len(kept) - 1 - n >= c.window:
+                continue
+            if not c.is_marker(doc.content(i).strip()):
+                continue
+            zone = kept[n + 1 :]
+            prose = [j for j in zone if is_prose(doc.content(j), c.max_words)]
+            ln = doc.lines[i]
+            if not prose:
+                doc.removed[i] = (c.rule, c.rule.message)
+                for j in zone:
+                    doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {_lineno(doc, i)}")
+                return True
+            if c.on_prose == "flag" or c.rule.options.get("action") == "flag":
+                last = doc.lines[kept[-1]]
+                doc.flags.append(_flag(doc.text, c.rule, ln.start, last.content_end,
+                                       f"{c.rule.message}; kept: prose follows the marker"))
+                doc.cands[idx].discard(i)
+                continue
+            doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
+            return True
+        return False
+
+
+def _in_window(position: str, window: int, rank: tuple[int, int]) -> bool:
+    if position == "head":
+        return rank[0] < window
+    if position == "tail":
+        return rank[1] < window
+    return True
+
+
+def _lineno(doc: _Doc, i: int) -> int:
+    return i + 1
+
+
+def _flag(text: str, rule: Rule, start: int, end: int, message: str) -> Flag:
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return Flag(rule.code, rule.name, rule.pack, start, end, line, col, text[start:end], message)
+
+
+def _disjoint(props: list[_Proposal], doc: _Doc) -> list[_Proposal]:
+    """Sort a line's inline proposals; where two overlap the earlier wins (and is counted)."""
+    out: list[_Proposal] = []
+    for p in sorted(props, key=lambda p: (p.start, -p.end)):
+        if out and p.start < out[-1].end and not p.replacement and not doc.text[p.start : out[-1].end].strip():
+            p.start = out[-1].end  # only the taken whitespace overlaps: the rest is still needed
+            if p.start >= p.end:
+                continue
+        if out and p.start < out[-1].end:
+            doc.skipped += 1
+            continue
+        out.append(p)
+    return out
+
+
+def _assemble(doc: _Doc) -> CleanResult:
+    text, lines = doc.text, doc.lines
+    n = len(lines)
+    nonblank = [i for i in range(n) if not doc.blank(i)]
+    last_kept = max((i for i in nonblank if i not in doc.removed), default=-1)
+    proposals: list[_Proposal] = []
+    first_trailing = True
+    for i in sorted(doc.removed):
+        rule, message = doc.removed[i]
+        start = lines[i].start
+        if i > last_kept and first_trailing:
+            # The last run of removed lines also takes the blank lines before it, so the
+            # output ends on the last kept line rather than on empty separators.
+            start = lines[last_kept + 1].start if last_kept >= 0 else 0
+            first_trailing = False
+        j = i + 1
+        while j < n and doc.blank(j):
+            j += 1
+        end = lines[j].start if j < n else len(text)
+        proposals.append(_Proposal(start, end, "", rule, message))
+        doc.skipped += len(doc.inline.pop(i, []))
+    for props in doc.inline.values():
+        proposals.extend(props)
+    proposals.sort(key=lambda p: (p.start, p.end))
+    edits: list[Edit] = []
+    out: list[str] = []
+    pos = 0
+    line_starts = [ln.start for ln in lines]
+    from bisect import bisect_right
+    for p in proposals:
+        if p.start < pos:  # overlapping: the earlier edit already covers it
+            doc.skipped += 1
+            continue
+        li = bisect_right(line_starts, p.start) - 1
+        col = p.start - line_starts[li] + 1 if li >= 0 else 1
+        r = p.rule
+        action = "remove" if p.replacement == "" else "repair"
+        edits.append(Edit(r.code, r.name, r.pack, action, p.start, p.end, li + 1, col,
+                          text[p.start : p.end], p.replacement, p.message))
+        out.append(text[pos : p.start])
+        out.append(p.replacement)
+        pos = p.end
+    out.append(text[pos:])
+    return CleanResult(original=text, text="".join(out), edits=tuple(edits),
+                       flags=tuple(sorted(doc.flags, key=lambda f: f.start)), skipped_overlaps=doc.skipped)
+
+
+_DEFAULTS: list[Pack] | None = None
+_DEFAULT_CLEANER: Cleaner | None = None
+
+
+def _default_packs() -> list[Pack]:
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        _DEFAULTS = load_default_packs()
+    return _DEFAULTS
+
+
+def default_cleaner() -> Cleaner:
+    global _DEFAULT_CLEANER
+    if _DEFAULT_CLEANER is None:
+        _DEFAULT_CLEANER = Cleaner()
+    return _DEFAULT_CLEANER
+
+
+def clean(text: str) -> CleanResult:
+    """Clean one document with every default pack."""
+    return default_cleaner().clean(text)

@@ -1,0 +1,39 @@
+"""Running the examples written beside each rule: the pack's own test suite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import Cleaner
+from .model import Example, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleFailure:
+    rule: Rule
+    example: Example
+    problem: str
+
+
+def check_rule(cleaner: Cleaner, rule: Rule) -> list[ExampleFailure]:
+    """Each 'remove' example must be edited by the rule (and give its 'output' when one
+    is written); each 'keep' example must not be touched by it. Cleaning any example's
+    output again must change nothing."""
+    failures = []
+    for ex in rule.examples:
+        res = cleaner.clean(ex.text)
+        mine = [e for e in res.edits if e.rule == rule.code]
+        if ex.expect == "remove" and not mine:
+            failures.append(ExampleFailure(rule, ex, "expected the rule to edit this example; it did not"))
+        elif ex.expect == "keep" and mine:
+            failures.append(ExampleFailure(rule, ex, f"expected no edit, got {mine[0].text!r}"))
+        if ex.output is not None and res.text != ex.output:
+            failures.append(ExampleFailure(rule, ex, f"expected output {ex.output!r}, got {res.text!r}"))
+        again = cleaner.clean(res.text)
+        if again.edits:
+            failures.append(ExampleFailure(rule, ex, f"not idempotent: a second pass removed {again.edits[0].text!r}"))
+    return failures
+
+
+def check_all(cleaner: Cleaner) -> list[ExampleFailure]:
+    return [f for rule in cleaner.rules for f in check_rule(cleaner, rule)]

@@ -1,0 +1,193 @@
+"""The closed set of rule kinds. Packs are data; what a kind does is code, here.
+
+| kind     | judges                       | effect                                        |
+|----------|------------------------------|-----------------------------------------------|
+| line     | one line (a paragraph)       | removes the whole line                        |
+| span     | a match inside a line        | removes the match (the line if nothing is left)|
+| tail     | a marker line near the end   | removes the marker and the non-prose zone after|
+| repair   | a token inside a line        | rewrites it, only if its detectors fired      |
+| detector | the whole document           | nothing itself; gates repairs                 |
+| mojibake | a line with mojibake         | repairs the encoding with ftfy                |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from .model import Rule
+
+COMMON_KEYS = {
+    "code", "name", "kind", "message", "why", "triggers", "remove", "keep", "fix",
+    "case", "action",
+}
+# Keys each kind accepts besides the common ones, with their defaults.
+KIND_KEYS: dict[str, dict[str, Any]] = {
+    "line": {"patterns": None, "match": "full", "position": "anywhere", "window": 8,
+             "take_next": 0, "max_words": 14},
+    "span": {"patterns": None, "position": "anywhere", "window": 8},
+    "tail": {"patterns": None, "window": 40, "max_words": 14, "on_prose": "remove-marker"},
+    "repair": {"patterns": None, "replacement": None, "requires": []},
+    "detector": {"signatures": None, "min_hits": 1, "absent": []},
+    "mojibake": {},
+}
+POSITIONS = ("head", "tail", "anywhere")
+
+
+class RuleError(ValueError):
+    """A pack or rule that cannot be loaded; the message names file, rule and key."""
+
+
+def _flags(rule: Rule) -> int:
+    return regex.IGNORECASE if rule.options.get("case", "ignore") == "ignore" else 0
+
+
+def _compile_all(rule: Rule, key: str) -> tuple[regex.Pattern[str], ...]:
+    raw = rule.options.get(key)
+    if isinstance(raw, str):
+        raw = [raw]
+    if not raw or not all(isinstance(p, str) for p in raw):
+        raise RuleError(f"{rule.source}: rule {rule.code}: '{key}' must be a non-empty list of regexes")
+    out = []
+    for p in raw:
+        try:
+            out.append(regex.compile(p, _flags(rule)))
+        except regex.error as exc:
+            raise RuleError(f"{rule.source}: rule {rule.code}: invalid regex in '{key}': {p!r}: {exc}") from exc
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    rule: Rule
+    patterns: tuple[regex.Pattern[str], ...]
+    prefix: bool
+    position: str
+    window: int
+    take_next: int
+    max_words: int
+
+    def matches(self, stripped: str) -> bool:
+        if self.prefix:
+            return any(p.match(stripped) for p in self.patterns)
+        return any(p.fullmatch(stripped) for p in self.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRule:
+    rule: Rule
+    patterns: tuple[regex.Pattern[str], ...]
+    position: str
+    window: int
+
+    def spans(self, content: str) -> list[tuple[int, int]]:
+        found = []
+        for p in self.patterns:
+            for m in p.finditer(content):
+                # A named group "drop" narrows the removal to part of the match, so a
+                # pattern can require context (a sentence end before it) without eating it.
+                s, e = m.span("drop") if "drop" in p.groupindex else m.span()
+                if e > s:
+                    found.append((s, e))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class TailRule:
+    rule: Rule
+    patterns: tuple[regex.Pattern[str], ...]
+    window: int
+    max_words: int
+    on_prose: str
+
+    def is_marker(self, stripped: str) -> bool:
+        return any(p.fullmatch(stripped) for p in self.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class RepairRule:
+    rule: Rule
+    patterns: tuple[regex.Pattern[str], ...]
+    replacement: str
+    requires: tuple[str, ...]
+
+    def repairs(self, content: str) -> list[tuple[int, int, str]]:
+        found = []
+        for p in self.patterns:
+            for m in p.finditer(content):
+                if m.end() > m.start():
+                    found.append((m.start(), m.end(), m.expand(self.replacement)))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorRule:
+    rule: Rule
+    signatures: tuple[regex.Pattern[str], ...]
+    min_hits: int
+    absent: tuple[regex.Pattern[str], ...]
+
+    def fires(self, text: str) -> bool:
+        if any(p.search(text) for p in self.absent):
+            return False
+        hits = 0
+        for p in self.signatures:
+            for _ in p.finditer(text):
+                hits += 1
+                if hits >= self.min_hits:
+                    return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class MojibakeRule:
+    rule: Rule
+
+
+CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | MojibakeRule
+
+
+def _choice(rule: Rule, key: str, allowed: tuple[str, ...]) -> str:
+    value = rule.options[key]
+    if value not in allowed:
+        raise RuleError(f"{rule.source}: rule {rule.code}: '{key}' must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _int(rule: Rule, key: str, lo: int = 0) -> int:
+    value = rule.options[key]
+    if not isinstance(value, int) or isinstance(value, bool) or value < lo:
+        raise RuleError(f"{rule.source}: rule {rule.code}: '{key}' must be an integer >= {lo}, not {value!r}")
+    return value
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    """Turn a validated rule into the object its kind's code applies."""
+    k = rule.kind
+    if k == "line":
+        return LineRule(rule, _compile_all(rule, "patterns"),
+                        _choice(rule, "match", ("full", "prefix")) == "prefix",
+                        _choice(rule, "position", POSITIONS), _int(rule, "window", 1),
+                        _int(rule, "take_next"), _int(rule, "max_words", 1))
+    if k == "span":
+        return SpanRule(rule, _compile_all(rule, "patterns"),
+                        _choice(rule, "position", POSITIONS), _int(rule, "window", 1))
+    if k == "tail":
+        return TailRule(rule, _compile_all(rule, "patterns"), _int(rule, "window", 1),
+                        _int(rule, "max_words", 1),
+                        _choice(rule, "on_prose", ("remove-marker", "flag")))
+    if k == "repair":
+        repl = rule.options.get("replacement")
+        if not isinstance(repl, str):
+            raise RuleError(f"{rule.source}: rule {rule.code}: a repair needs a 'replacement' string")
+        requires = rule.options.get("requires") or []
+        return RepairRule(rule, _compile_all(rule, "patterns"), repl, tuple(requires))
+    if k == "detector":
+        absent = rule.options.get("absent") or []
+        return DetectorRule(rule, _compile_all(rule, "signatures"), _int(rule, "min_hits", 1),
+                            _compile_all(rule, "absent") if absent else ())
+    if k == "mojibake":
+        return MojibakeRule(rule)
+    raise RuleError(f"{rule.source}: rule {rule.code}: unknown kind {k!r}; kinds are {', '.join(KIND_KEYS)}")

@@ -1,0 +1,153 @@
+"""Reading rule packs (TOML data files) and checking them before any text is touched.
+
+A broken user pack is refused as a whole with the file, rule, key and line named:
+a half-loaded pack would silently clean less than its author believes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.resources
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from .kinds import COMMON_KEYS, KIND_KEYS, RuleError, compile_rule
+from .model import Example, Pack, Rule
+
+PACK_KEYS = {"name", "description", "prefix"}
+CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _suggest(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _line_of(raw: str, code: str) -> int:
+    """Line number of a rule's ``code = "..."`` in the file, for error messages."""
+    m = re.search(rf"^\s*code\s*=\s*[\"']{re.escape(code)}[\"']", raw, re.MULTILINE)
+    return raw.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _examples(where: str, code: str, spec: dict[str, Any]) -> tuple[Example, ...]:
+    out: list[Example] = []
+    for key, expect in (("remove", "remove"), ("keep", "keep")):
+        items = spec.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
+            raise RuleError(f"{where}: rule {code}: '{key}' must be a list of example texts")
+        out.extend(Example(t, expect) for t in items)
+    for fix in spec.get("fix", []):
+        if not isinstance(fix, dict) or set(fix) != {"input", "output"}:
+            raise RuleError(f"{where}: rule {code}: each 'fix' example needs exactly 'input' and 'output'")
+        out.append(Example(fix["input"], "remove", fix["output"]))
+    return tuple(out)
+
+
+def parse_pack(raw: str, source: str) -> Pack:
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}") from exc
+    for key in data:
+        if key not in ("pack", "rule"):
+            raise RuleError(f"{source}: unknown top-level key '{key}'{_suggest(key, ('pack', 'rule'))}")
+    head = data.get("pack")
+    if not isinstance(head, dict) or not isinstance(head.get("name"), str):
+        raise RuleError(f"{source}: a pack starts with a [pack] table that has a 'name'")
+    for key in head:
+        if key not in PACK_KEYS:
+            raise RuleError(f"{source}: [pack]: unknown key '{key}'{_suggest(key, PACK_KEYS)}")
+    pack_name = head["name"]
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for spec in data.get("rule", []):
+        code = spec.get("code")
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            raise RuleError(f"{source}: every rule needs a 'code' like 'AB123', got {code!r}")
+        where = f"{source}:{_line_of(raw, code)}"
+        if code in seen:
+            raise RuleError(f"{where}: duplicate rule code {code}")
+        seen.add(code)
+        kind = spec.get("kind")
+        if kind not in KIND_KEYS:
+            raise RuleError(f"{where}: rule {code}: 'kind' must be one of {', '.join(KIND_KEYS)}, not {kind!r}")
+        allowed = COMMON_KEYS | set(KIND_KEYS[kind])
+        for key in spec:
+            if key not in allowed:
+                raise RuleError(f"{where}: rule {code}: unknown key '{key}' for kind '{kind}'{_suggest(key, allowed)}")
+        name = spec.get("name")
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            raise RuleError(f"{where}: rule {code}: 'name' must be kebab-case, got {name!r}")
+        for key in ("message", "why"):
+            if not isinstance(spec.get(key), str) or not spec[key].strip():
+                raise RuleError(f"{where}: rule {code}: '{key}' is required")
+        triggers = spec.get("triggers", [])
+        if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
+            raise RuleError(f"{where}: rule {code}: 'triggers' must be a list of literal words")
+        if kind != "mojibake" and not triggers:
+            # Without triggers a rule runs on every line: the prefilter exists to avoid that.
+            raise RuleError(f"{where}: rule {code}: 'triggers' is required (literal words the rule cannot match without)")
+        if spec.get("action", "remove") not in ("remove", "flag"):
+            raise RuleError(f"{where}: rule {code}: 'action' must be 'remove' or 'flag'")
+        if spec.get("case", "ignore") not in ("ignore", "exact"):
+            raise RuleError(f"{where}: rule {code}: 'case' must be 'ignore' or 'exact'")
+        examples = _examples(where, code, spec)
+        if kind != "detector":
+            if not any(e.expect == "remove" for e in examples):
+                raise RuleError(f"{where}: rule {code}: needs at least one 'remove' (or 'fix') example")
+            if not any(e.expect == "keep" for e in examples):
+                raise RuleError(f"{where}: rule {code}: needs at least one 'keep' example")
+        options = dict(KIND_KEYS[kind])
+        options.update({k: v for k, v in spec.items() if k in KIND_KEYS[kind] or k in ("case", "action")})
+        lowered = tuple(t.lower() for t in triggers)
+        rule = Rule(code=code, name=name, pack=pack_name, kind=kind, message=spec["message"].strip(),
+                    why=spec["why"].strip(), triggers=lowered, examples=examples,
+                    options=options, source=where)
+        compile_rule(rule)  # validates patterns and options now, not mid-run
+        rules.append(rule)
+    if not rules:
+        raise RuleError(f"{source}: pack '{pack_name}' has no [[rule]] entries")
+    return Pack(name=pack_name, description=str(head.get("description", "")), rules=tuple(rules), source=source)
+
+
+def load_pack_file(path: str | Path) -> Pack:
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"{p}: cannot read rule pack: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{p}: rule pack is not UTF-8 text: {exc}") from exc
+    return parse_pack(raw, str(p))
+
+
+def default_pack_names() -> list[str]:
+    root = importlib.resources.files("cleaner.packs")
+    return sorted(f.name[:-5] for f in root.iterdir() if f.name.endswith(".toml"))
+
+
+def load_default_packs() -> list[Pack]:
+    root = importlib.resources.files("cleaner.packs")
+    packs = []
+    for name in default_pack_names():
+        res = root / f"{name}.toml"
+        packs.append(parse_pack(res.read_text(encoding="utf-8"), f"rules/{name}.toml"))
+    return packs
+
+
+def check_codes_unique(packs: Iterable[Pack]) -> None:
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.code in seen:
+                raise RuleError(f"{rule.source}: rule code {rule.code} is already used by {seen[rule.code]}")
+            seen[rule.code] = rule.source

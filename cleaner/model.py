@@ -1,0 +1,121 @@
+"""The data model shared by the engine, the report and the CLI.
+
+Everything here is a frozen dataclass: a result can be handed across threads and
+processes, cached and compared without defensive copies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Action = Literal["remove", "repair"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change to the original text.
+
+    ``start``/``end`` are character offsets into the *original* text (end exclusive);
+    ``text`` is exactly ``original[start:end]`` and ``replacement`` what stands there
+    in the output. ``line``/``column`` are 1-based and point at ``start``.
+    """
+
+    rule: str
+    name: str
+    pack: str
+    action: Action
+    start: int
+    end: int
+    line: int
+    column: int
+    text: str
+    replacement: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edit:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something a rule suspected but did not change (precision first: unsure means keep)."""
+
+    rule: str
+    name: str
+    pack: str
+    start: int
+    end: int
+    line: int
+    column: int
+    text: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """The outcome of cleaning one document: the clean text and every edit that made it."""
+
+    original: str
+    text: str
+    edits: tuple[Edit, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    # Candidate edits dropped because an earlier edit already covered their span.
+    skipped_overlaps: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.edits)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Edits per rule code, most frequent first."""
+        return dict(Counter(e.rule for e in self.edits).most_common())
+
+    @property
+    def chars_removed(self) -> int:
+        return len(self.original) - len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A documented case beside a rule: ``remove`` examples must trigger it, ``keep`` must not.
+
+    ``output`` (optional) is the exact text the document must clean to.
+    """
+
+    text: str
+    expect: Literal["remove", "keep"]
+    output: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule as loaded from a pack; the ``kind`` picks the code that applies it."""
+
+    code: str
+    name: str
+    pack: str
+    kind: str
+    message: str
+    why: str
+    triggers: tuple[str, ...]
+    examples: tuple[Example, ...]
+    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    source: str = ""  # "path:line" where the rule is defined, for error messages
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    name: str
+    description: str
+    rules: tuple[Rule, ...]
+    source: str

@@ -1,0 +1,1 @@
+"""Default rule packs of cleaner, shipped as the data package ``cleaner.packs``."""
