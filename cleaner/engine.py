@@ -9,6 +9,7 @@ nothing changes: that fixpoint is what makes cleaning the output again a no-op.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ class _Doc:
     text: str
     lines: list[Line]
     cands: dict[int, set[int]]
+    starts: list[int]
     removed: dict[int, tuple[Rule, str]] = field(default_factory=dict)
     inline: dict[int, list[_Proposal]] = field(default_factory=dict)  # line -> spans/repairs
     flags: list[Flag] = field(default_factory=list)
@@ -124,10 +126,11 @@ class Cleaner:
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
         lines = split_lines(text)
-        cands = self._prefilter.candidates(lower_same_length(text), [ln.start for ln in lines])
+        starts = [ln.start for ln in lines]
+        cands = self._prefilter.candidates(lower_same_length(text), starts)
         if not cands:
             return CleanResult(original=text, text=text)
-        doc = _Doc(text, lines, cands)
+        doc = _Doc(text, lines, cands, starts)
         fired = {c.rule.code for i, c in enumerate(self._compiled)
                  if isinstance(c, DetectorRule) and i in cands and c.fires(text)}
         self._inline_edits(doc, fired)
@@ -195,7 +198,7 @@ class Cleaner:
                 while e < len(content) and content[e].isspace():
                     e += 1
             if c.rule.options.get("action") == "flag":
-                doc.flags.append(_flag(doc.text, c.rule, ln.start + s, ln.start + e, c.rule.message))
+                doc.flags.append(_flag(doc, c.rule, ln.start + s, ln.start + e, c.rule.message))
                 continue
             doc.inline.setdefault(i, []).append(
                 _Proposal(ln.start + s, ln.start + e, "", c.rule, c.rule.message))
@@ -267,7 +270,7 @@ class Cleaner:
                      kept: list[int]) -> None:
         if c.rule.options.get("action") == "flag":
             ln = doc.lines[i]
-            doc.flags.append(_flag(doc.text, c.rule, ln.start, ln.content_end, c.rule.message))
+            doc.flags.append(_flag(doc, c.rule, ln.start, ln.content_end, c.rule.message))
             return
         doc.removed[i] = (c.rule, c.rule.message)
         if c.take_next:
@@ -294,7 +297,7 @@ class Cleaner:
                 return True
             if c.on_prose == "flag" or c.rule.options.get("action") == "flag":
                 last = doc.lines[kept[-1]]
-                doc.flags.append(_flag(doc.text, c.rule, ln.start, last.content_end,
+                doc.flags.append(_flag(doc, c.rule, ln.start, last.content_end,
                                        f"{c.rule.message}; kept: prose follows the marker"))
                 doc.cands[idx].discard(i)
                 continue
@@ -315,10 +318,10 @@ def _lineno(doc: _Doc, i: int) -> int:
     return i + 1
 
 
-def _flag(text: str, rule: Rule, start: int, end: int, message: str) -> Flag:
-    line = text.count("\n", 0, start) + 1
-    col = start - (text.rfind("\n", 0, start) + 1) + 1
-    return Flag(rule.code, rule.name, rule.pack, start, end, line, col, text[start:end], message)
+def _flag(doc: _Doc, rule: Rule, start: int, end: int, message: str) -> Flag:
+    li = bisect_right(doc.starts, start) - 1
+    col = start - doc.starts[li] + 1
+    return Flag(rule.code, rule.name, rule.pack, start, end, li + 1, col, doc.text[start:end], message)
 
 
 def _disjoint(props: list[_Proposal], doc: _Doc) -> list[_Proposal]:
@@ -363,8 +366,7 @@ def _assemble(doc: _Doc) -> CleanResult:
     edits: list[Edit] = []
     out: list[str] = []
     pos = 0
-    line_starts = [ln.start for ln in lines]
-    from bisect import bisect_right
+    line_starts = doc.starts
     for p in proposals:
         if p.start < pos:  # overlapping: the earlier edit already covers it
             doc.skipped += 1
