@@ -52,7 +52,7 @@ def clean_command(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary table.")] = False,
 ) -> int:
     cleaner = _build(rules, select, ignore)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     if output is None:
         if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
             raise UsageError("give -o OUT to clean several inputs or a folder; one file or - prints to standard output")
@@ -198,7 +198,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except click.exceptions.Abort:
         return 130
     except (UsageError, RuleError) as exc:
-        Console(stderr=True).print(f"[red]error[/red]: {exc}", highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {exc}", highlight=False)
         return EXIT_USAGE
     return rc if isinstance(rc, int) else EXIT_OK
 

@@ -72,6 +72,29 @@ class _Doc:
         self._clean_content[i] = s
         return s
 
+    def invalidate(self, i: int) -> None:
+        self._clean_content.pop(i, None)
+
+    def to_original(self, i: int, x: int, is_end: bool) -> int:
+        """Map offset ``x`` in line ``i``'s cleaned content to an offset in the original.
+
+        A position inside a replacement maps to the replacement's edge, so an edit built
+        from mapped offsets covers whole earlier edits or none of them.
+        """
+        orig = self.lines[i].start
+        clean = 0
+        for p in self.inline.get(i, ()):
+            unchanged = p.start - orig
+            if x < clean + unchanged or (is_end and x == clean + unchanged):
+                return orig + (x - clean)
+            clean += unchanged
+            r = len(p.replacement)
+            if x < clean + r or (is_end and r and x == clean + r):
+                return p.end if is_end else p.start
+            clean += r
+            orig = p.end
+        return orig + (x - clean)
+
     def blank(self, i: int) -> bool:
         line = self.lines[i]
         return not self.text[line.start : line.content_end].strip()
@@ -130,11 +153,22 @@ class Cleaner:
         cands = self._prefilter.candidates(lower_same_length(text), starts)
         if not cands:
             return CleanResult(original=text, text=text)
-        doc = _Doc(text, lines, cands, starts)
-        fired = {c.rule.code for i, c in enumerate(self._compiled)
-                 if isinstance(c, DetectorRule) and i in cands and c.fires(text)}
-        self._inline_edits(doc, fired)
-        self._line_decisions(doc)
+        detectors = [c for i, c in enumerate(self._compiled) if isinstance(c, DetectorRule) and i in cands]
+        fired = {c.rule.code for c in detectors if c.fires(text)}
+        for _ in range(3):
+            doc = _Doc(text, lines, {k: set(v) for k, v in cands.items()}, starts)
+            self._inline_edits(doc, fired)
+            self._line_decisions(doc)
+            if not detectors:
+                break
+            # Detectors judge the document that will be kept: a signature (or an absent
+            # digit) that only removed lines carried must not change the verdict, or a
+            # second cleaning of the output would judge differently.
+            kept = "\n".join(text[ln.start : ln.content_end] for i, ln in enumerate(lines) if i not in doc.removed)
+            again = {c.rule.code for c in detectors if c.fires(kept)}
+            if again == fired:
+                break
+            fired = again
         return _assemble(doc)
 
     def filter(self, items: Iterable[str | Mapping[str, Any]], *, text_field: str = "text",
@@ -163,13 +197,14 @@ class Cleaner:
     # -- stages -----------------------------------------------------------
 
     def _inline_edits(self, doc: _Doc, fired: set[str]) -> None:
-        """Spans, repairs and mojibake fixes inside lines (position-free ones)."""
+        """Repairs and mojibake fixes first, then spans, all inside lines."""
         text = doc.text
+        span_rules: dict[int, list[SpanRule]] = {}
         for idx, line_ids in doc.cands.items():
             c = self._compiled[idx]
             if isinstance(c, SpanRule) and c.position == "anywhere":
                 for i in line_ids:
-                    self._span(doc, c, i)
+                    span_rules.setdefault(i, []).append(c)
             elif isinstance(c, RepairRule):
                 if not all(code in fired for code in c.requires):
                     continue
@@ -183,25 +218,41 @@ class Cleaner:
                     self._mojibake_line(doc, c, i)
         for i, props in doc.inline.items():
             doc.inline[i] = _disjoint(props, doc)
+        for i, rules in span_rules.items():
+            self._spans(doc, rules, i)
 
-    def _span(self, doc: _Doc, c: SpanRule, i: int) -> None:
-        ln = doc.lines[i]
-        content = doc.text[ln.start : ln.content_end]
-        for s, e in c.spans(content):
-            # Take the whitespace that would be left dangling at either end of the line.
-            if e == len(content.rstrip()):
-                e = len(content)
-                while s > 0 and content[s - 1].isspace():
-                    s -= 1
-            if s == len(content) - len(content.lstrip()) or not content[:s].strip():
-                s = 0
-                while e < len(content) and content[e].isspace():
-                    e += 1
-            if c.rule.options.get("action") == "flag":
-                doc.flags.append(_flag(doc, c.rule, ln.start + s, ln.start + e, c.rule.message))
-                continue
-            doc.inline.setdefault(i, []).append(
-                _Proposal(ln.start + s, ln.start + e, "", c.rule, c.rule.message))
+    def _spans(self, doc: _Doc, rules: Sequence[SpanRule], i: int) -> None:
+        """Remove span matches from line ``i`` until none is left.
+
+        Matching runs on the line as already cleaned, so a removal that gives another
+        pattern its context (a sentence start, say) is followed up now rather than in a
+        second cleaning: that would break idempotence. A later match that straddles an
+        earlier removal absorbs it, which keeps every edit one contiguous slice.
+        """
+        for round_ in range(8):
+            content = doc.content(i)
+            found: list[tuple[int, int, SpanRule]] = []
+            for c in rules:
+                for s, e in c.spans(content):
+                    s, e = _take_whitespace(content, s, e)
+                    a, b = doc.to_original(i, s, False), doc.to_original(i, e, True)
+                    if c.rule.options.get("action") == "flag":
+                        if round_ == 0:
+                            doc.flags.append(_flag(doc, c.rule, a, b, c.rule.message))
+                        continue
+                    found.append((a, b, c))
+            if not found:
+                return
+            props = doc.inline.setdefault(i, [])
+            for a, b, c in sorted(found, key=lambda f: (f[0], -f[1])):
+                if any(p.start < b and a < p.end and not (a <= p.start and p.end <= b) for p in props):
+                    doc.skipped += 1  # crosses an edit already taken: the earlier one wins
+                    continue
+                doc.skipped += sum(1 for p in props if a <= p.start and p.end <= b and p.end > p.start)
+                props[:] = [p for p in props if not (a <= p.start and p.end <= b)]
+                props.append(_Proposal(a, b, "", c.rule, c.rule.message))
+            props.sort(key=lambda p: p.start)
+            doc.invalidate(i)
 
     def _mojibake_line(self, doc: _Doc, c: MojibakeRule, i: int) -> None:
         ln = doc.lines[i]
@@ -250,10 +301,8 @@ class Cleaner:
                             continue
                         if _in_window(c.position, c.window, rank[i]):
                             spans_done.add((idx, i))
-                            self._span(doc, c, i)
-                            doc.inline[i] = _disjoint(doc.inline[i], doc) if i in doc.inline else []
-                            doc._clean_content.pop(i, None)
-                            if i in doc.inline and not doc.content(i).strip():
+                            self._spans(doc, [c], i)
+                            if doc.inline.get(i) and not doc.content(i).strip():
                                 doc.removed[i] = (c.rule, c.rule.message)
                 if len(doc.removed) == before:
                     break
@@ -304,6 +353,19 @@ class Cleaner:
             doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
             return True
         return False
+
+
+def _take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:
+    """Widen a removal over the whitespace it would leave dangling at either line end."""
+    if not content[e:].strip():
+        e = len(content)
+        while s > 0 and content[s - 1].isspace():
+            s -= 1
+    if not content[:s].strip():
+        s = 0
+        while e < len(content) and content[e].isspace():
+            e += 1
+    return s, e
 
 
 def _in_window(position: str, window: int, rank: tuple[int, int]) -> bool:

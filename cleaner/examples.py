@@ -16,13 +16,15 @@ class ExampleFailure:
 
 
 def check_rule(cleaner: Cleaner, rule: Rule) -> list[ExampleFailure]:
-    """Each 'remove' example must be edited by the rule (and give its 'output' when one
+    """Each 'remove' example must be edited (or, for a flag rule, flagged) by the rule (and give its 'output' when one
     is written); each 'keep' example must not be touched by it. Cleaning any example's
     output again must change nothing."""
     failures = []
     for ex in rule.examples:
         res = cleaner.clean(ex.text)
-        mine = [e for e in res.edits if e.rule == rule.code]
+        mine: list = [e for e in res.edits if e.rule == rule.code]
+        if rule.options.get("action") == "flag":  # an unsure rule's "remove" is a flag
+            mine += [f for f in res.flags if f.rule == rule.code]
         if ex.expect == "remove" and not mine:
             failures.append(ExampleFailure(rule, ex, "expected the rule to edit this example; it did not"))
         elif ex.expect == "keep" and mine:

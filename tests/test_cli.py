@@ -1,0 +1,145 @@
+"""The clean command end to end, through main(argv) and as a real process."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from cleaner.cli import main
+from cleaner.report import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture()
+def seeds(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    shutil.copytree(SEEDS, d)
+    return d
+
+
+def _snapshot(d: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_clean_folder(seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _snapshot(seeds)
+    out = tmp_path / "out"
+    assert main([str(seeds), "-o", str(out)]) == 0
+    assert _snapshot(seeds) == before, "the input tree was modified"
+    printed = capsys.readouterr().out
+    assert "files changed" in printed and "top rules" in printed
+    for src in sorted(seeds.glob("*.txt")):
+        clean_text = (out / src.name).read_bytes()
+        golden = (ROOT / "fixtures" / "seeds" / src.name).read_bytes()
+        assert clean_text == golden
+        report = json.loads((out / (src.stem + ".report.json")).read_text(encoding="utf-8"))
+        jsonschema.validate(report, schema())
+        assert report["input"]["path"] == str(src)
+    summary = json.loads((out / "run-summary.json").read_text(encoding="utf-8"))
+    assert summary["files"] == 5 and summary["changed"] == 5 and summary["failed"] == 0
+    assert summary["per_rule"]["CM001"]["count"] == 3
+
+
+def test_restore_round_trip(seeds: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    out = tmp_path / "out"
+    assert main([str(seeds), "-o", str(out), "-q"]) == 0
+    for src in sorted(seeds.glob("*.txt")):
+        dest = tmp_path / "restored.txt"
+        assert main(["restore", str(out / src.name), str(out / (src.stem + ".report.json")), "-o", str(dest)]) == 0
+        assert dest.read_bytes() == src.read_bytes()
+    capsysbinary.readouterr()
+    name = "003_f550be25ed6773a1"
+    assert main(["restore", str(out / f"{name}.txt"), str(out / f"{name}.report.json")]) == 0
+    assert capsysbinary.readouterr().out == (seeds / f"{name}.txt").read_bytes()
+
+
+def test_restore_refuses_edited_output(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    main([str(seeds), "-o", str(out), "-q"])
+    name = "001_e8c5965eaa3b4c7d"
+    (out / f"{name}.txt").write_text("someone edited this", encoding="utf-8")
+    assert main(["restore", str(out / f"{name}.txt"), str(out / f"{name}.report.json")]) == 2
+
+
+def test_output_inside_input_is_refused(seeds: Path) -> None:
+    before = _snapshot(seeds)
+    assert main([str(seeds), "-o", str(seeds / "out")]) == 2
+    assert main([str(seeds), "-o", str(seeds)]) == 2
+    assert _snapshot(seeds) == before
+
+
+def test_never_overwrites_an_input(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("Story.\n\nRead More\n", encoding="utf-8")
+    assert main([str(f), "-o", str(tmp_path)]) == 2
+    assert f.read_text(encoding="utf-8") == "Story.\n\nRead More\n"
+
+
+def test_one_file_to_stdout_with_report(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"Story.\r\n\r\nLeave a Reply\r\n")
+    rep = tmp_path / "a.json"
+    assert main([str(f), "--report", str(rep)]) == 0
+    assert capsysbinary.readouterr().out == b"Story.\r\n"
+    assert json.loads(rep.read_text(encoding="utf-8"))["edits"][0]["rule"] == "CM001"
+
+
+def test_bad_input_fails_cleanly_and_run_goes_on(seeds: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (seeds / "bad.txt").write_bytes(b"caf\xe9 au lait")
+    (seeds / "bin.txt").write_bytes(b"\x00\x01\x02")
+    out = tmp_path / "out"
+    assert main([str(seeds), "-o", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "not UTF-8 text (invalid byte 0xe9 at byte 3)" in err and "binary" in err
+    assert len(list(out.glob("*.report.json"))) == 5
+
+
+def test_select_and_ignore_flags(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("Story.\n\nRead More\n\nLeave a Reply\n", encoding="utf-8")
+    assert main([str(f), "--select", "NV", "--report", str(tmp_path / "r.json")]) == 0
+    assert capsysbinary.readouterr().out == b"Story.\n\nLeave a Reply\n"
+    assert main([str(f), "--ignore", "NV001,CM", "--report", str(tmp_path / "r.json")]) == 0
+    assert capsysbinary.readouterr().out == f.read_bytes()
+
+
+def test_user_rules_flag_and_broken_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "p.toml"
+    pack.write_text('[pack]\nname = "p"\n\n[[rule]]\ncode = "PP001"\nname = "x"\nkind = "line"\n'
+                    'triggers = ["zap"]\npatterns = ["zap(("]\nmessage = "m"\nwhy = "w"\n'
+                    'remove = ["zap"]\nkeep = ["no"]\n', encoding="utf-8")
+    f = tmp_path / "a.txt"
+    f.write_text("x", encoding="utf-8")
+    assert main([str(f), "--rules", str(pack)]) == 2
+    assert "p.toml:5: rule PP001: invalid regex" in capsys.readouterr().err
+
+
+def test_rule_docs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rule", "CM002"]) == 0
+    text = capsys.readouterr().out
+    for heading in ("## What it removes", "## Why it is boilerplate", "## Example it removes", "## Example it keeps"):
+        assert heading in text
+    assert main(["rules"]) == 0
+    assert "akismet-notice" in capsys.readouterr().out
+    assert main(["rule", "XX999"]) == 2
+
+
+def test_python_m_and_stdin_process() -> None:
+    data = (SEEDS / "002_813e1fd6a0543539.txt").read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "-"], input=data, capture_output=True, check=True)
+    assert proc.stdout == (ROOT / "fixtures" / "seeds" / "002_813e1fd6a0543539.txt").read_bytes()
+    report = json.loads(proc.stderr)
+    assert report["edits"][0]["rule"] == "SY001" and report["input"]["path"] is None
+
+
+def test_folder_without_output_is_a_usage_error(seeds: Path) -> None:
+    assert main([str(seeds)]) == 2

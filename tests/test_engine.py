@@ -1,0 +1,112 @@
+"""Engine behaviours that single rule examples do not show: zones, windows, gates."""
+
+from __future__ import annotations
+
+from cleaner import Cleaner, clean
+from cleaner.loader import parse_pack
+from invariants import assert_invariants
+
+CL = Cleaner()
+
+
+def test_tail_zone_cut_when_only_headlines_follow() -> None:
+    text = ("The article ends here with a real sentence.\n\nYou may also like\n\n"
+            "Ten Ways To Cook Rice\n\nWhy Markets Fell Today\n")
+    res = assert_invariants(CL, text)
+    assert res.text == "The article ends here with a real sentence.\n"
+    assert [e.rule for e in res.edits] == ["NV005", "NV005", "NV005"]
+
+
+def test_tail_zone_kept_when_prose_follows() -> None:
+    text = ("First paragraph of the story.\n\nYou may also like\n\n"
+            "The minister said the plan would go ahead next year, despite strong objections from farmers.\n")
+    res = assert_invariants(CL, text)
+    assert "The minister said the plan would go ahead" in res.text
+    assert "You may also like" not in res.text
+    assert res.edits[0].message.endswith("(marker only: prose follows it)")
+
+
+def test_marker_outside_tail_window_is_a_line_only_if_it_is_junk() -> None:
+    body = "\n\n".join(f"Paragraph {n} of the article says something long enough to be prose." for n in range(60))
+    text = "Related articles\n\n" + body
+    res = assert_invariants(CL, text)
+    assert res.text.startswith("Related articles"), "a marker far from the end starts no zone"
+
+
+def test_head_window() -> None:
+    text = "Breaking News:\n\nOil Prices Fall Again\n\nThe real headline\n\nBody text of the article goes on.\n"
+    assert clean(text).text == "The real headline\n\nBody text of the article goes on.\n"
+    late = "Headline\n\n" + "Para one.\n\nPara two.\n\nPara three.\n\n" + "Breaking News:\n\nOil Prices Fall\n"
+    assert clean(late).text == late
+
+
+def test_src_repair_needs_the_signature_and_no_digit_one() -> None:
+    corrupted = "Shells date to the src950s.\n\nAt src2:25 am ET the statement came."
+    assert clean(corrupted).text == "Shells date to the 1950s.\n\nAt 12:25 am ET the statement came."
+    has_one = corrupted + "\n\nIn 2021 it happened again."
+    assert clean(has_one).text == has_one
+    html = 'Use <img src="a.png"> and keep the src/ folder; src2 is a variable.'
+    assert clean(html).text == html
+
+
+def test_detector_judges_the_kept_text() -> None:
+    """The only digit 1 sits in a line that is removed: the output has none, so the
+    repair must fire in the same pass, or a second cleaning would repair more."""
+    text = "Shells date to the src950s.\n\nAt src2:25 am ET it came.\n\nsource site-1"
+    res = assert_invariants(CL, text)
+    assert res.text == "Shells date to the 1950s.\n\nAt 12:25 am ET it came.\n"
+
+
+def test_spans_follow_each_other_in_one_pass() -> None:
+    text = ("This post may contain affiliate links. As an Amazon Associate I earn from qualifying purchases."
+            "This post may contain affiliate links.\n\nReal text.")
+    res = assert_invariants(CL, text)
+    assert res.text == "Real text."
+
+
+def test_glued_credit_keeps_the_sentence() -> None:
+    res = clean("They met on April 25, 2019.Image source, Getty Images\n\nMore prose.")
+    assert res.text == "They met on April 25, 2019.\n\nMore prose."
+    assert res.edits[0].text == "Image source, Getty Images" and res.edits[0].column == 28
+
+
+def test_mojibake_is_repaired_and_reported_but_quotes_stay_curly() -> None:
+    res = assert_invariants(CL, "Itâ€™s a cafÃ© â€” “quoted”.\n")
+    assert res.text == "It’s a café — “quoted”.\n"
+    assert {e.rule for e in res.edits} == {"CR003"} and all(e.action == "repair" for e in res.edits)
+
+
+FLAG_PACK = '''
+[pack]
+name = "unsure"
+
+[[rule]]
+code = "UN001"
+name = "maybe-promo"
+kind = "line"
+action = "flag"
+triggers = ["promo code"]
+patterns = ['.*promo code.*']
+message = "Possible promotion"
+why = "Could be an ad, could be reporting on one."
+remove = ["Use promo code SAVE10"]
+keep = ["Nothing here."]
+'''
+
+
+def test_flag_action_keeps_text_and_reports() -> None:
+    cl = Cleaner(packs=[], extra_packs=[parse_pack(FLAG_PACK, "unsure.toml")])
+    res = cl.clean("Intro.\n\nUse promo code SAVE10\n")
+    assert res.text == "Intro.\n\nUse promo code SAVE10\n" and not res.edits
+    assert [(f.rule, f.line, f.text) for f in res.flags] == [("UN001", 3, "Use promo code SAVE10")]
+
+
+def test_removed_lines_take_their_blank_separators() -> None:
+    text = "A para.\n\nRead More\n\nB para.\n\n\nLeave a Reply\n\n"
+    assert clean(text).text == "A para.\n\nB para.\n"
+
+
+def test_flag_rule_examples_count_flags() -> None:
+    from cleaner.examples import check_rule
+    cl = Cleaner(packs=[], extra_packs=[parse_pack(FLAG_PACK, "unsure.toml")])
+    assert check_rule(cl, cl.rules[0]) == []

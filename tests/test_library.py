@@ -1,0 +1,82 @@
+"""The library API: clean, Cleaner selection, the record filter, thread safety."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, CleanResult, RuleError, clean
+
+SEED = (Path(__file__).resolve().parent.parent / "seeds" / "000_5eda273307ca1d0e.txt").read_bytes().decode()
+
+
+def test_clean_returns_text_and_edits() -> None:
+    res = clean(SEED)
+    assert isinstance(res, CleanResult)
+    assert "Leave a Reply" not in res.text
+    assert {e.rule for e in res.edits} >= {"CM001", "CM002", "AF001"}
+    assert res.counts["CM001"] == 1
+    assert res.chars_removed == len(SEED) - len(res.text)
+
+
+def test_select_by_code_prefix_pack_and_name() -> None:
+    assert {e.rule for e in Cleaner(select=["CM"]).clean(SEED).edits} == {"CM001", "CM002"}
+    assert {e.rule for e in Cleaner(select=["comments"]).clean(SEED).edits} == {"CM001", "CM002"}
+    assert {e.rule for e in Cleaner(select=["akismet-notice"]).clean(SEED).edits} == {"CM002"}
+
+
+def test_ignore() -> None:
+    rules = {e.rule for e in Cleaner(ignore=["comments", "AF001"]).clean(SEED).edits}
+    assert not rules & {"CM001", "CM002", "AF001"}
+    assert "NV001" in rules
+
+
+def test_choice_of_packs() -> None:
+    cl = Cleaner(packs=["media"])
+    assert {r.pack for r in cl.rules} == {"media"}
+    with pytest.raises(RuleError, match="unknown pack"):
+        Cleaner(packs=["nope"])
+
+
+def test_select_that_matches_nothing_is_an_error() -> None:
+    with pytest.raises(RuleError, match="matches no rule"):
+        Cleaner(select=["ZZ9"])
+
+
+def test_repair_keeps_its_detector_when_selected_alone() -> None:
+    cl = Cleaner(select=["CR002"])
+    res = cl.clean("Shells from the src950s were fired at src2:25 am.")
+    assert res.text == "Shells from the 1950s were fired at 12:25 am."
+
+
+def test_filter_over_texts_and_records() -> None:
+    cl = Cleaner()
+    texts = list(cl.filter(["Story.\n\nRead More", "Nothing to do."]))
+    assert [r.text for r in texts] == ["Story.\n", "Nothing to do."]
+    records = list(cl.filter([{"id": 1, "text": "Story.\n\nRead More"}, {"id": 2, "text": "Leave a Reply"}],
+                             drop_empty=True))
+    assert len(records) == 1
+    assert records[0]["id"] == 1 and records[0]["text"] == "Story.\n"
+    assert records[0]["cleaner_edits"][0]["rule"] == "NV001"
+    with pytest.raises(KeyError, match="no field 'body'"):
+        list(cl.filter([{"text": "x"}], text_field="body"))
+
+
+def test_non_str_is_refused() -> None:
+    with pytest.raises(TypeError, match="decode bytes first"):
+        clean(b"bytes")  # type: ignore[arg-type]
+
+
+def test_empty_text() -> None:
+    assert clean("").text == "" and clean("").edits == ()
+
+
+def test_shared_across_threads() -> None:
+    cl = Cleaner()
+    docs = [SEED, SEED.replace("\n", "\r\n"), "plain prose only."] * 30
+    expected = [cl.clean(d) for d in docs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(cl.clean, docs))
+    assert got == expected

@@ -1,0 +1,71 @@
+"""Broken user packs are refused with the file, rule, key and line named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, RuleError
+from cleaner.loader import parse_pack
+
+GOOD = '''
+[pack]
+name = "mine"
+
+[[rule]]
+code = "MY001"
+name = "subscribe-line"
+kind = "line"
+triggers = ["subscribe now"]
+patterns = ['subscribe now!?']
+message = "Subscription pitch"
+why = "A call to action of the site, not the article."
+remove = ["Subscribe now!"]
+keep = ["Readers who subscribe now get nothing, he said."]
+'''
+
+
+def test_good_pack_loads_and_cleans(tmp_path: Path) -> None:
+    p = tmp_path / "mine.toml"
+    p.write_text(GOOD, encoding="utf-8")
+    cl = Cleaner(extra_packs=[p])
+    res = cl.clean("Article text here.\n\nSubscribe now!\n")
+    assert [e.rule for e in res.edits] == ["MY001"]
+    assert res.text == "Article text here.\n"
+
+
+@pytest.mark.parametrize("change, message", [
+    (("patterns = ['subscribe now!?']", "patterns = ['subscribe (now']"), "MY001: invalid regex in 'patterns'"),
+    (("kind = \"line\"", "kind = \"line\"\npatern = 'x'"), "unknown key 'patern' for kind 'line' (did you mean 'patterns'?)"),
+    (("keep = [\"Readers who subscribe now get nothing, he said.\"]", ""), "needs at least one 'keep' example"),
+    (("remove = [\"Subscribe now!\"]", ""), "needs at least one 'remove'"),
+    (("kind = \"line\"", "kind = \"lines\""), "'kind' must be one of"),
+    (("name = \"subscribe-line\"", "name = \"Subscribe Line\""), "must be kebab-case"),
+    (("triggers = [\"subscribe now\"]", "triggers = []"), "'triggers' is required"),
+    (("[[rule]]", "[[rule]\n"), "not valid TOML"),
+])
+def test_broken_pack_is_refused(change: tuple[str, str], message: str) -> None:
+    raw = GOOD.replace(*change)
+    with pytest.raises(RuleError, match=None) as info:
+        parse_pack(raw, "mine.toml")
+    assert message in str(info.value)
+    assert "mine.toml" in str(info.value)
+
+
+def test_error_names_the_line() -> None:
+    with pytest.raises(RuleError) as info:
+        parse_pack(GOOD.replace("'subscribe now!?'", "'(('"), "mine.toml")
+    assert str(info.value).startswith("mine.toml:6: rule MY001")
+
+
+def test_duplicate_code_across_packs(tmp_path: Path) -> None:
+    p = tmp_path / "dup.toml"
+    p.write_text(GOOD.replace("MY001", "CM001"), encoding="utf-8")
+    with pytest.raises(RuleError, match="CM001 is already used"):
+        Cleaner(extra_packs=[p])
+
+
+def test_missing_pack_file() -> None:
+    with pytest.raises(RuleError, match="cannot read rule pack"):
+        Cleaner(extra_packs=["/nonexistent/pack.toml"])

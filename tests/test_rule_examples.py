@@ -1,0 +1,56 @@
+"""Every example written beside every rule runs as a test (the packs' own suite)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.examples import check_rule
+
+CLEANER = Cleaner()
+RULES = CLEANER.rules
+
+
+def test_packs_loaded() -> None:
+    assert {p.name for p in CLEANER.packs} >= {
+        "disclosures", "comments", "syndication", "navigation", "media", "trailers", "repairs"}
+    assert len(RULES) >= 20
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_rule_examples(rule) -> None:
+    failures = check_rule(CLEANER, rule)
+    assert not failures, "\n".join(f"{f.example.text!r}: {f.problem}" for f in failures)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.kind != "detector"], ids=lambda r: r.code)
+def test_rule_has_both_kinds_of_example(rule) -> None:
+    assert any(e.expect == "remove" for e in rule.examples)
+    assert any(e.expect == "keep" for e in rule.examples)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.kind != "mojibake"], ids=lambda r: r.code)
+def test_remove_examples_contain_a_trigger(rule) -> None:
+    """A remove example without any trigger word could never fire: the trigger list is wrong."""
+    for ex in rule.examples:
+        if ex.expect == "remove":
+            assert any(t in ex.text.lower() for t in rule.triggers), ex.text
+
+
+def test_keep_examples_survive_every_rule() -> None:
+    """A keep example is article prose: no default rule at all may touch it."""
+    touched = []
+    for rule in RULES:
+        for ex in rule.examples:
+            if ex.expect == "keep":
+                res = CLEANER.clean(ex.text)
+                if res.edits:
+                    touched.append((rule.code, ex.text, [(e.rule, e.text) for e in res.edits]))
+    assert not touched, touched
+
+
+def test_codes_are_unique_and_prefixed_by_pack() -> None:
+    codes = [r.code for r in RULES]
+    assert len(codes) == len(set(codes))
+    for pack in CLEANER.packs:
+        assert len({r.code[:2] for r in pack.rules}) == 1, pack.name
