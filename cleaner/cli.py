@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
@@ -19,8 +19,17 @@ from rich.console import Console
 from rich.table import Table
 
 from .engine import Cleaner
-from .files import (SUMMARY_NAME, InputError, Job, UsageError, decode, discover, plan_outputs,
-                    read_text, write_atomic)
+from .files import (
+    SUMMARY_NAME,
+    InputError,
+    Job,
+    UsageError,
+    decode,
+    discover,
+    plan_outputs,
+    read_text,
+    write_atomic,
+)
 from .kinds import RuleError
 from .replay import ReplayError, restore
 from .report import RunSummary, document_report, dumps, edits_from_report, sha256
@@ -32,23 +41,23 @@ clean_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
 
 
-def _split(values: Optional[list[str]]) -> list[str]:
+def _split(values: list[str] | None) -> list[str]:
     """--select A,B --select C -> [A, B, C]."""
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-def _build(rules: Optional[list[Path]], select: Optional[list[str]], ignore: Optional[list[str]]) -> Cleaner:
+def _build(rules: list[Path] | None, select: list[str] | None, ignore: list[str] | None) -> Cleaner:
     return Cleaner(select=_split(select) or None, ignore=_split(ignore), extra_packs=rules or [])
 
 
 @clean_app.command(help="Strip boilerplate from scraped article text. PATHS are files, folders or - for stdin.")
 def clean_command(
     paths: Annotated[list[str], typer.Argument(help="Text files, folders of them, or - for standard input.")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder: clean text and a .report.json per input, mirroring the input tree.")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="With one input and no -o: write the report here instead of to standard error.")] = None,
-    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule pack (TOML); repeatable.")] = None,
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rules: codes, code prefixes, rule or pack names (comma-separated).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, code prefixes, rule or pack names.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output folder: clean text and a .report.json per input, mirroring the input tree.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="With one input and no -o: write the report here instead of to standard error.")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML); repeatable.")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules: codes, code prefixes, rule or pack names (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules: codes, code prefixes, rule or pack names.")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary table.")] = False,
 ) -> int:
     cleaner = _build(rules, select, ignore)
@@ -86,7 +95,7 @@ def _clean_job(cleaner: Cleaner, job: Job, out_dir: Path, summary: RunSummary) -
     write_atomic(out_dir / job.report_rel, dumps(document_report(result, path=str(job.source), raw=raw)).encode())
 
 
-def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Optional[Path], err: Console) -> int:
+def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: Console) -> int:
     try:
         if path == "-":
             raw = sys.stdin.buffer.read()
@@ -129,7 +138,7 @@ def _print_summary(console: Console, s: RunSummary) -> None:
 def restore_command(
     output_file: Annotated[Path, typer.Argument(help="The clean text written by clean.")],
     report_file: Annotated[Path, typer.Argument(help="Its .report.json.")],
-    dest: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of standard output.")] = None,
+    dest: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of standard output.")] = None,
 ) -> int:
     try:
         text, _ = read_text(output_file)
@@ -153,7 +162,7 @@ def restore_command(
 
 @sub_app.command("rules", help="List every rule of the loaded packs.")
 def rules_command(
-    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
 ) -> int:
     table = Table()
     for col in ("code", "name", "pack", "kind", "action"):
@@ -168,7 +177,7 @@ def rules_command(
 @sub_app.command("rule", help="Explain one rule: what it removes, why, and its examples.")
 def rule_command(
     code: Annotated[str, typer.Argument(help="A rule code such as CM001, or a rule name.")],
-    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
 ) -> int:
     for r in _build(rules, None, None).rules:
         if code in (r.code, r.name):
@@ -183,7 +192,7 @@ def rule_command(
     raise UsageError(f"no rule {code!r}; `clean rules` lists them")
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (pre-commit-hooks convention)."""
     args = list(sys.argv[1:] if argv is None else argv)
     app = sub_app if args and args[0] in SUBCOMMANDS else clean_app

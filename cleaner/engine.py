@@ -18,8 +18,17 @@ from typing import Any
 import ftfy
 from ftfy.badness import is_bad
 
-from .kinds import (CompiledRule, DetectorRule, LineRule, MojibakeRule, RepairRule, RuleError,
-                    SpanRule, TailRule, compile_rule)
+from .kinds import (
+    CompiledRule,
+    DetectorRule,
+    LineRule,
+    MojibakeRule,
+    RepairRule,
+    RuleError,
+    SpanRule,
+    TailRule,
+    compile_rule,
+)
 from .lines import Line, is_prose, split_lines
 from .loader import check_codes_unique, load_default_packs, load_pack_file
 from .model import CleanResult, Edit, Flag, Pack, Rule

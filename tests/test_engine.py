@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from invariants import assert_invariants
+
 from cleaner import Cleaner, clean
 from cleaner.loader import parse_pack
-from invariants import assert_invariants
 
 CL = Cleaner()
 

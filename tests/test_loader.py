@@ -29,7 +29,7 @@ keep = ["Readers who subscribe now get nothing, he said."]
 def test_good_pack_loads_and_cleans(tmp_path: Path) -> None:
     p = tmp_path / "mine.toml"
     p.write_text(GOOD, encoding="utf-8")
-    cl = Cleaner(extra_packs=[p])
+    cl = Cleaner(packs=[], extra_packs=[p])
     res = cl.clean("Article text here.\n\nSubscribe now!\n")
     assert [e.rule for e in res.edits] == ["MY001"]
     assert res.text == "Article text here.\n"
