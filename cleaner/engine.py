@@ -9,7 +9,7 @@ nothing changes: that fixpoint is what makes cleaning the output again a no-op.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +29,7 @@ from .kinds import (
     TailRule,
     compile_rule,
 )
-from .lines import Line, is_prose, split_lines
+from .lines import Lines, is_prose
 from .loader import check_codes_unique, load_default_packs, load_pack_file
 from .model import CleanResult, Edit, Flag, Pack, Rule
 from .prefilter import Prefilter, lower_same_length
@@ -54,7 +54,7 @@ class _Doc:
     """Per-document working state; lives only for one call of ``clean``."""
 
     text: str
-    lines: list[Line]
+    lines: Lines
     cands: dict[int, set[int]]
     starts: list[int]
     removed: dict[int, tuple[Rule, str]] = field(default_factory=dict)
@@ -62,27 +62,38 @@ class _Doc:
     flags: list[Flag] = field(default_factory=list)
     skipped: int = 0
     _clean_content: dict[int, str] = field(default_factory=dict)
+    # (rule index, line) -> whether the rule's pattern matches the line's cleaned content
+    _matched: dict[tuple[int, int], bool] = field(default_factory=dict)
+    _flagged: set[tuple[str, int]] = field(default_factory=set)
 
     def content(self, i: int) -> str:
         """The line's text after the inline edits proposed for it."""
         if i in self._clean_content:
             return self._clean_content[i]
-        line = self.lines[i]
         props = self.inline.get(i)
         if not props:
-            return self.text[line.start : line.content_end]
-        out, pos = [], line.start
+            return self.lines.contents[i]
+        out, pos = [], self.lines.starts[i]
         for p in props:
             out.append(self.text[pos : p.start])
             out.append(p.replacement)
             pos = p.end
-        out.append(self.text[pos : line.content_end])
+        out.append(self.text[pos : self.lines.cends[i]])
         s = "".join(out)
         self._clean_content[i] = s
         return s
 
     def invalidate(self, i: int) -> None:
         self._clean_content.pop(i, None)
+        for key in [k for k in self._matched if k[1] == i]:
+            del self._matched[key]
+
+    def matches(self, idx: int, c: LineRule | TailRule, i: int) -> bool:
+        key = (idx, i)
+        hit = self._matched.get(key)
+        if hit is None:
+            hit = self._matched[key] = c.matches(self.content(i).strip())
+        return hit
 
     def to_original(self, i: int, x: int, is_end: bool) -> int:
         """Map offset ``x`` in line ``i``'s cleaned content to an offset in the original.
@@ -90,7 +101,7 @@ class _Doc:
         A position inside a replacement maps to the replacement's edge, so an edit built
         from mapped offsets covers whole earlier edits or none of them.
         """
-        orig = self.lines[i].start
+        orig = self.lines.starts[i]
         clean = 0
         for p in self.inline.get(i, ()):
             unchanged = p.start - orig
@@ -104,9 +115,6 @@ class _Doc:
             orig = p.end
         return orig + (x - clean)
 
-    def blank(self, i: int) -> bool:
-        line = self.lines[i]
-        return not self.text[line.start : line.content_end].strip()
 
 
 class Cleaner:
@@ -157,8 +165,8 @@ class Cleaner:
     def clean(self, text: str) -> CleanResult:
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
-        lines = split_lines(text)
-        starts = [ln.start for ln in lines]
+        lines = Lines(text)
+        starts = lines.starts
         cands = self._prefilter.candidates(lower_same_length(text), starts)
         if not cands:
             return CleanResult(original=text, text=text)
@@ -173,7 +181,7 @@ class Cleaner:
             # Detectors judge the document that will be kept: a signature (or an absent
             # digit) that only removed lines carried must not change the verdict, or a
             # second cleaning of the output would judge differently.
-            kept = "\n".join(text[ln.start : ln.content_end] for i, ln in enumerate(lines) if i not in doc.removed)
+            kept = "\n".join(c for i, c in enumerate(lines.contents) if i not in doc.removed)
             again = {c.rule.code for c in detectors if c.fires(kept)}
             if again == fired:
                 break
@@ -218,10 +226,10 @@ class Cleaner:
                 if not all(code in fired for code in c.requires):
                     continue
                 for i in line_ids:
-                    ln = doc.lines[i]
-                    for s, e, repl in c.repairs(text[ln.start : ln.content_end]):
+                    base = doc.lines.starts[i]
+                    for s, e, repl in c.repairs(doc.lines.contents[i]):
                         doc.inline.setdefault(i, []).append(
-                            _Proposal(ln.start + s, ln.start + e, repl, c.rule, c.rule.message))
+                            _Proposal(base + s, base + e, repl, c.rule, c.rule.message))
             elif isinstance(c, MojibakeRule):
                 for i in line_ids:
                     self._mojibake_line(doc, c, i)
@@ -264,8 +272,8 @@ class Cleaner:
             doc.invalidate(i)
 
     def _mojibake_line(self, doc: _Doc, c: MojibakeRule, i: int) -> None:
-        ln = doc.lines[i]
-        content = doc.text[ln.start : ln.content_end]
+        base = doc.lines.starts[i]
+        content = doc.lines.contents[i]
         if not is_bad(content):
             return
         # Only the encoding fix: quotes, widths, HTML entities stay as they were.
@@ -276,39 +284,48 @@ class Cleaner:
         for tag, a0, a1, b0, b1 in ops:
             if tag != "equal":
                 doc.inline.setdefault(i, []).append(
-                    _Proposal(ln.start + a0, ln.start + a1, fixed[b0:b1], c.rule, c.rule.message))
+                    _Proposal(base + a0, base + a1, fixed[b0:b1], c.rule, c.rule.message))
 
     def _line_decisions(self, doc: _Doc) -> None:
-        """Whole-line removals, iterated to a fixpoint over positions among kept lines."""
-        comp = self._compiled
-        line_rules = [(idx, c) for idx, c in enumerate(comp)
-                      if idx in doc.cands and isinstance(c, LineRule)]
-        pos_spans = [(idx, c) for idx, c in enumerate(comp)
-                     if idx in doc.cands and isinstance(c, SpanRule) and c.position != "anywhere"]
-        tails = [(idx, c) for idx, c in enumerate(comp) if idx in doc.cands and isinstance(c, TailRule)]
-        nonblank = [i for i in range(len(doc.lines)) if not doc.blank(i)]
+        """Whole-line removals. Rules bound to the head or tail are re-evaluated among
+        the lines still kept until nothing changes (the fixpoint idempotence needs)."""
+        comp, cands = self._compiled, doc.cands
+        anywhere, positional, pos_spans, tails = [], [], [], []
+        for idx in sorted(cands):
+            c = comp[idx]
+            if isinstance(c, LineRule):
+                (anywhere if c.position == "anywhere" else positional).append((idx, c))
+            elif isinstance(c, SpanRule) and c.position != "anywhere":
+                pos_spans.append((idx, c))
+            elif isinstance(c, TailRule):
+                tails.append((idx, c))
         # Lines emptied by their inline edits go as a whole, so no blank husk remains.
         for i, props in doc.inline.items():
-            if not doc.content(i).strip() and props:
+            if props and not doc.content(i).strip():
                 doc.removed[i] = (props[0].rule, props[0].message)
+        for idx, c in anywhere:
+            for i in sorted(cands[idx]):
+                if i not in doc.removed and doc.matches(idx, c, i):
+                    self._remove_line(doc, c, i)
+        if not (positional or pos_spans or tails):
+            return
+        nonblank = doc.lines.nonblank()
         spans_done: set[tuple[int, int]] = set()
         while True:
             changed = False
             while True:  # head/tail rules until stable
                 kept = [i for i in nonblank if i not in doc.removed]
-                rank = {i: (n, len(kept) - 1 - n) for n, i in enumerate(kept)}
                 before = len(doc.removed)
-                for idx, c in line_rules:
-                    for i in sorted(doc.cands[idx]):
-                        if i in doc.removed or i not in rank or not _in_window(c.position, c.window, rank[i]):
-                            continue
-                        if c.matches(doc.content(i).strip()):
-                            self._remove_line(doc, c, i, rank, kept)
+                for idx, c in positional:
+                    for i in sorted(cands[idx]):
+                        if i not in doc.removed and _in_window(c.position, c.window, kept, i) \
+                                and doc.matches(idx, c, i):
+                            self._remove_line(doc, c, i)
                 for idx, c in pos_spans:
-                    for i in doc.cands[idx]:
-                        if (idx, i) in spans_done or i in doc.removed or i not in rank:
+                    for i in sorted(cands[idx]):
+                        if (idx, i) in spans_done or i in doc.removed:
                             continue
-                        if _in_window(c.position, c.window, rank[i]):
+                        if _in_window(c.position, c.window, kept, i):
                             spans_done.add((idx, i))
                             self._spans(doc, [c], i)
                             if doc.inline.get(i) and not doc.content(i).strip():
@@ -324,38 +341,37 @@ class Cleaner:
             if not changed:
                 break
 
-    def _remove_line(self, doc: _Doc, c: LineRule, i: int, rank: dict[int, tuple[int, int]],
-                     kept: list[int]) -> None:
+    def _remove_line(self, doc: _Doc, c: LineRule, i: int) -> None:
         if c.rule.options.get("action") == "flag":
-            ln = doc.lines[i]
-            doc.flags.append(_flag(doc, c.rule, ln.start, ln.content_end, c.rule.message))
+            if (c.rule.code, i) not in doc._flagged:  # the fixpoint loop may see it again
+                doc._flagged.add((c.rule.code, i))
+                doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cends[i], c.rule.message))
             return
         doc.removed[i] = (c.rule, c.rule.message)
         if c.take_next:
-            n = rank[i][0]
-            for j in kept[n + 1 : n + 1 + c.take_next]:
-                if j in doc.removed or is_prose(doc.content(j), c.max_words):
+            nonblank = doc.lines.nonblank()
+            taken = 0
+            for j in nonblank[bisect_right(nonblank, i):]:
+                if j in doc.removed:
+                    continue
+                if taken == c.take_next or is_prose(doc.content(j), c.max_words):
                     break
                 doc.removed[j] = (c.rule, f"{c.rule.message} (the line it introduces)")
+                taken += 1
 
     def _tail_zone(self, doc: _Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
         """Cut from an end-of-article marker to the end, when what follows is not prose."""
-        for n, i in enumerate(kept):
-            if i not in doc.cands[idx] or len(kept) - 1 - n >= c.window:
+        for i in sorted(doc.cands[idx]):
+            if not _in_window("tail", c.window, kept, i) or not doc.matches(idx, c, i):
                 continue
-            if not c.is_marker(doc.content(i).strip()):
-                continue
-            zone = kept[n + 1 :]
-            prose = [j for j in zone if is_prose(doc.content(j), c.max_words)]
-            ln = doc.lines[i]
-            if not prose:
+            zone = kept[bisect_right(kept, i) :]
+            if not any(is_prose(doc.content(j), c.max_words) for j in zone):
                 doc.removed[i] = (c.rule, c.rule.message)
                 for j in zone:
                     doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {_lineno(doc, i)}")
                 return True
             if c.on_prose == "flag" or c.rule.options.get("action") == "flag":
-                last = doc.lines[kept[-1]]
-                doc.flags.append(_flag(doc, c.rule, ln.start, last.content_end,
+                doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cends[kept[-1]],
                                        f"{c.rule.message}; kept: prose follows the marker"))
                 doc.cands[idx].discard(i)
                 continue
@@ -377,12 +393,14 @@ def _take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _in_window(position: str, window: int, rank: tuple[int, int]) -> bool:
-    if position == "head":
-        return rank[0] < window
-    if position == "tail":
-        return rank[1] < window
-    return True
+def _in_window(position: str, window: int, kept: list[int], i: int) -> bool:
+    """Whether kept line ``i`` is among the first (head) or last (tail) ``window`` kept lines."""
+    if position == "anywhere":
+        return True
+    n = bisect_left(kept, i)
+    if n == len(kept) or kept[n] != i:
+        return False
+    return n < window if position == "head" else len(kept) - 1 - n < window
 
 
 def _lineno(doc: _Doc, i: int) -> int:
@@ -412,23 +430,24 @@ def _disjoint(props: list[_Proposal], doc: _Doc) -> list[_Proposal]:
 
 def _assemble(doc: _Doc) -> CleanResult:
     text, lines = doc.text, doc.lines
-    n = len(lines)
-    nonblank = [i for i in range(n) if not doc.blank(i)]
-    last_kept = max((i for i in nonblank if i not in doc.removed), default=-1)
+    starts, n = lines.starts, len(lines)
+    last_kept = -1
+    if doc.removed:
+        last_kept = max((i for i in lines.nonblank() if i not in doc.removed), default=-1)
     proposals: list[_Proposal] = []
     first_trailing = True
     for i in sorted(doc.removed):
         rule, message = doc.removed[i]
-        start = lines[i].start
+        start = starts[i]
         if i > last_kept and first_trailing:
             # The last run of removed lines also takes the blank lines before it, so the
             # output ends on the last kept line rather than on empty separators.
-            start = lines[last_kept + 1].start if last_kept >= 0 else 0
+            start = starts[last_kept + 1] if last_kept >= 0 else 0
             first_trailing = False
         j = i + 1
-        while j < n and doc.blank(j):
+        while j < n and lines.is_blank(j):
             j += 1
-        end = lines[j].start if j < n else len(text)
+        end = starts[j] if j < n else len(text)
         proposals.append(_Proposal(start, end, "", rule, message))
         doc.skipped += len(doc.inline.pop(i, []))
     for props in doc.inline.values():

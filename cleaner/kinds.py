@@ -102,7 +102,7 @@ class TailRule:
     max_words: int
     on_prose: str
 
-    def is_marker(self, stripped: str) -> bool:
+    def matches(self, stripped: str) -> bool:
         return any(p.fullmatch(stripped) for p in self.patterns)
 
 
