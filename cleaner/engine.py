@@ -158,7 +158,6 @@ class Cleaner:
         self.rules: tuple[Rule, ...] = tuple(keep)
         self._compiled: tuple[CompiledRule, ...] = tuple(compile_rule(r) for r in keep)
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers])
-        self._mojibake = [i for i, c in enumerate(self._compiled) if isinstance(c, MojibakeRule)]
 
     # -- public API -------------------------------------------------------
 
@@ -228,8 +227,7 @@ class Cleaner:
                 for i in line_ids:
                     base = doc.lines.starts[i]
                     for s, e, repl in c.repairs(doc.lines.contents[i]):
-                        doc.inline.setdefault(i, []).append(
-                            _Proposal(base + s, base + e, repl, c.rule, c.rule.message))
+                        self._propose(doc, i, _Proposal(base + s, base + e, repl, c.rule, c.rule.message))
             elif isinstance(c, MojibakeRule):
                 for i in line_ids:
                     self._mojibake_line(doc, c, i)
@@ -237,6 +235,14 @@ class Cleaner:
             doc.inline[i] = _disjoint(props, doc)
         for i, rules in span_rules.items():
             self._spans(doc, rules, i)
+
+    @staticmethod
+    def _propose(doc: _Doc, i: int, p: _Proposal) -> None:
+        """Queue a repair, or only report it when its rule is marked unsure."""
+        if p.rule.options.get("action") == "flag":
+            doc.flags.append(_flag(doc, p.rule, p.start, p.end, f"{p.message} (would become {p.replacement!r})"))
+        else:
+            doc.inline.setdefault(i, []).append(p)
 
     def _spans(self, doc: _Doc, rules: Sequence[SpanRule], i: int) -> None:
         """Remove span matches from line ``i`` until none is left.
@@ -283,8 +289,7 @@ class Cleaner:
         ops = difflib.SequenceMatcher(None, content, fixed, autojunk=False).get_opcodes()
         for tag, a0, a1, b0, b1 in ops:
             if tag != "equal":
-                doc.inline.setdefault(i, []).append(
-                    _Proposal(base + a0, base + a1, fixed[b0:b1], c.rule, c.rule.message))
+                self._propose(doc, i, _Proposal(base + a0, base + a1, fixed[b0:b1], c.rule, c.rule.message))
 
     def _line_decisions(self, doc: _Doc) -> None:
         """Whole-line removals. Rules bound to the head or tail are re-evaluated among
@@ -365,12 +370,13 @@ class Cleaner:
             if not _in_window("tail", c.window, kept, i) or not doc.matches(idx, c, i):
                 continue
             zone = kept[bisect_right(kept, i) :]
-            if not any(is_prose(doc.content(j), c.max_words) for j in zone):
+            unsure = c.rule.options.get("action") == "flag"
+            if not unsure and not any(is_prose(doc.content(j), c.max_words) for j in zone):
                 doc.removed[i] = (c.rule, c.rule.message)
                 for j in zone:
                     doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {_lineno(doc, i)}")
                 return True
-            if c.on_prose == "flag" or c.rule.options.get("action") == "flag":
+            if c.on_prose == "flag" or unsure:
                 doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cends[kept[-1]],
                                        f"{c.rule.message}; kept: prose follows the marker"))
                 doc.cands[idx].discard(i)

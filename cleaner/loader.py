@@ -93,7 +93,7 @@ def parse_pack(raw: str, source: str) -> Pack:
         triggers = spec.get("triggers", [])
         if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
             raise RuleError(f"{where}: rule {code}: 'triggers' must be a list of literal words")
-        if kind != "mojibake" and not triggers:
+        if not triggers:
             # Without triggers a rule runs on every line: the prefilter exists to avoid that.
             raise RuleError(f"{where}: rule {code}: 'triggers' is required (literal words the rule cannot match without)")
         if spec.get("action", "remove") not in ("remove", "flag"):

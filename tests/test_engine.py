@@ -111,3 +111,43 @@ def test_flag_rule_examples_count_flags() -> None:
     from cleaner.examples import check_rule
     cl = Cleaner(packs=[], extra_packs=[parse_pack(FLAG_PACK, "unsure.toml")])
     assert check_rule(cl, cl.rules[0]) == []
+
+
+UNSURE_TAIL = '''
+[pack]
+name = "unsure-tail"
+
+[[rule]]
+code = "UT001"
+name = "maybe-zone"
+kind = "tail"
+action = "flag"
+triggers = ["see also"]
+patterns = ['see also']
+message = "Possible see-also list"
+why = "Could be a list of links, could be the article's own further reading."
+remove = ["Text.\\n\\nSee also\\n\\nOther Page"]
+keep = ["Nothing."]
+'''
+
+
+def test_unsure_tail_rule_flags_even_without_prose() -> None:
+    cl = Cleaner(packs=[], extra_packs=[parse_pack(UNSURE_TAIL, "u.toml")])
+    text = "Text.\n\nSee also\n\nOther Page"
+    res = cl.clean(text)
+    assert res.text == text and not res.edits
+    assert [(f.rule, f.text) for f in res.flags] == [("UT001", "See also\n\nOther Page")]
+
+
+def test_unsure_repair_only_flags() -> None:
+    from cleaner.model import Pack
+    packs = {p.name: p for p in Cleaner().packs}
+    repairs = packs["repairs"]
+    rules = tuple(
+        type(r)(**{**{f: getattr(r, f) for f in r.__dataclass_fields__},
+                   "options": {**r.options, "action": "flag"}}) if r.code == "CR002" else r
+        for r in repairs.rules)
+    cl = Cleaner(packs=[Pack(repairs.name, repairs.description, rules, repairs.source)])
+    res = cl.clean("Shells date to the src950s.")
+    assert res.text == "Shells date to the src950s." and not res.edits
+    assert res.flags[0].rule == "CR002" and "would become '1'" in res.flags[0].message

@@ -54,3 +54,17 @@ def test_codes_are_unique_and_prefixed_by_pack() -> None:
     assert len(codes) == len(set(codes))
     for pack in CLEANER.packs:
         assert len({r.code[:2] for r in pack.rules}) == 1, pack.name
+
+
+def test_rules_doc_covers_every_key_and_kind() -> None:
+    """docs/rules.md is how users learn the format: it must name every key of every kind."""
+    from pathlib import Path
+
+    from cleaner.kinds import COMMON_KEYS, KIND_KEYS
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    for key in sorted(COMMON_KEYS | {k for keys in KIND_KEYS.values() for k in keys}):
+        assert f"`{key}`" in doc or f"`{key} =" in doc, key
+    for kind in KIND_KEYS:
+        assert f"### `{kind}`" in doc, kind
+    for pack in CLEANER.packs:
+        assert f"`{pack.name}`" in doc, pack.name
