@@ -8,12 +8,13 @@ Exit codes: 0 done; 2 usage or rule-pack error; 3 some inputs could not be clean
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -41,6 +42,17 @@ clean_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
 
 
+def _exit_code(func: Callable[..., int]) -> Callable[..., None]:
+    """Turn a command's returned exit code into the framework's Exit, which standalone
+    mode otherwise ignores (it would exit 0)."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        rc = func(*args, **kwargs)
+        if rc:
+            raise typer.Exit(rc)
+    return wrapper
+
+
 def _split(values: list[str] | None) -> list[str]:
     """--select A,B --select C -> [A, B, C]."""
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
@@ -51,6 +63,7 @@ def _build(rules: list[Path] | None, select: list[str] | None, ignore: list[str]
 
 
 @clean_app.command(help="Strip boilerplate from scraped article text. PATHS are files, folders or - for stdin.")
+@_exit_code
 def clean_command(
     paths: Annotated[list[str], typer.Argument(help="Text files, folders of them, or - for standard input.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output folder: clean text and a .report.json per input, mirroring the input tree.")] = None,
@@ -135,6 +148,7 @@ def _print_summary(console: Console, s: RunSummary) -> None:
 
 
 @sub_app.command("restore", help="Rebuild the original input from a clean output and its report.")
+@_exit_code
 def restore_command(
     output_file: Annotated[Path, typer.Argument(help="The clean text written by clean.")],
     report_file: Annotated[Path, typer.Argument(help="Its .report.json.")],
@@ -161,6 +175,7 @@ def restore_command(
 
 
 @sub_app.command("rules", help="List every rule of the loaded packs.")
+@_exit_code
 def rules_command(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
 ) -> int:
@@ -175,6 +190,7 @@ def rules_command(
 
 
 @sub_app.command("rule", help="Explain one rule: what it removes, why, and its examples.")
+@_exit_code
 def rule_command(
     code: Annotated[str, typer.Argument(help="A rule code such as CM001, or a rule name.")],
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
@@ -198,14 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     app = sub_app if args and args[0] in SUBCOMMANDS else clean_app
     command = typer.main.get_command(app)
     try:
-        rc = command.main(args=args, prog_name="clean", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.exceptions.Abort:
-        return 130
+        # Standalone mode lets the CLI framework print its own usage errors; it ends by
+        # raising SystemExit, whose code we hand back instead of exiting.
+        rc = command.main(args=args, prog_name="clean", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
     except (UsageError, RuleError) as exc:
         Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {exc}", highlight=False)
         return EXIT_USAGE

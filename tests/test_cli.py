@@ -143,3 +143,8 @@ def test_python_m_and_stdin_process() -> None:
 
 def test_folder_without_output_is_a_usage_error(seeds: Path) -> None:
     assert main([str(seeds)]) == 2
+
+
+def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-such-option", "x.txt"]) == 2
+    assert "No such option" in capsys.readouterr().err
