@@ -78,7 +78,7 @@ class _Doc:
             out.append(self.text[pos : p.start])
             out.append(p.replacement)
             pos = p.end
-        out.append(self.text[pos : self.lines.cends[i]])
+        out.append(self.text[pos : self.lines.cend(i)])
         s = "".join(out)
         self._clean_content[i] = s
         return s
@@ -350,7 +350,7 @@ class Cleaner:
         if c.rule.options.get("action") == "flag":
             if (c.rule.code, i) not in doc._flagged:  # the fixpoint loop may see it again
                 doc._flagged.add((c.rule.code, i))
-                doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cends[i], c.rule.message))
+                doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), c.rule.message))
             return
         doc.removed[i] = (c.rule, c.rule.message)
         if c.take_next:
@@ -377,7 +377,7 @@ class Cleaner:
                     doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {_lineno(doc, i)}")
                 return True
             if c.on_prose == "flag" or unsure:
-                doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cends[kept[-1]],
+                doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
                                        f"{c.rule.message}; kept: prose follows the marker"))
                 doc.cands[idx].discard(i)
                 continue

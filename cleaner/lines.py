@@ -12,39 +12,42 @@ import re
 from itertools import accumulate
 
 _BREAK = re.compile(r"\r\n|\r|\n")
-_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _WORD = re.compile(r"\w+")
 # A sentence end: terminal punctuation, optionally followed by closing quotes/brackets.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 
 
 class Lines:
-    """Parallel arrays over a document's lines: where each starts, where its content
-    ends (before the line break), where it ends, and its content."""
+    """Parallel arrays over a document's lines: where each starts and ends (after its
+    line break) and its content (without the break)."""
 
-    __slots__ = ("_nonblank", "cends", "contents", "ends", "starts")
+    __slots__ = ("_nonblank", "contents", "ends", "starts")
 
     def __init__(self, text: str) -> None:
-        if _OTHER_BREAKS.search(text) is None:
-            contents = text.splitlines()
-            lengths = [len(s) for s in text.splitlines(True)]
+        parts = text.splitlines(True)
+        # splitlines() also breaks at \v, \f, U+2028 and a few more; when it found more
+        # lines than \n, \r\n and \r account for, split again the strict way.
+        cr = text.count("\r")
+        expected = text.count("\n") + cr - (text.count("\r\n") if cr else 0)
+        if text and text[-1] not in "\r\n":
+            expected += 1
+        if len(parts) == expected and not cr:
+            self.contents: list[str] = text.splitlines()
         else:
-            contents, lengths, pos = [], [], 0
-            for m in _BREAK.finditer(text):
-                contents.append(text[pos : m.start()])
-                lengths.append(m.end() - pos)
-                pos = m.end()
-            if pos < len(text):
-                contents.append(text[pos:])
-                lengths.append(len(text) - pos)
-        self.contents: list[str] = contents
-        self.ends: list[int] = list(accumulate(lengths))
-        self.starts: list[int] = [0, *self.ends[:-1]] if lengths else []
-        self.cends: list[int] = [s + len(c) for s, c in zip(self.starts, contents)]
+            if len(parts) != expected:
+                parts = _strict_split(text)
+            # A part holds exactly one line break at its end, so rstrip takes just that.
+            self.contents = [p.rstrip("\r\n") for p in parts]
+        self.ends: list[int] = list(accumulate(map(len, parts)))
+        self.starts: list[int] = [0, *self.ends[:-1]] if parts else []
         self._nonblank: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    def cend(self, i: int) -> int:
+        """Offset just past line ``i``'s content, before its line break."""
+        return self.starts[i] + len(self.contents[i])
 
     def nonblank(self) -> list[int]:
         """Indices of the lines with any non-whitespace character."""
@@ -55,6 +58,16 @@ class Lines:
     def is_blank(self, i: int) -> bool:
         c = self.contents[i]
         return not c or c.isspace()
+
+
+def _strict_split(text: str) -> list[str]:
+    parts, pos = [], 0
+    for m in _BREAK.finditer(text):
+        parts.append(text[pos : m.end()])
+        pos = m.end()
+    if pos < len(text):
+        parts.append(text[pos:])
+    return parts
 
 
 def word_count(s: str) -> int:
