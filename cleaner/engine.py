@@ -9,6 +9,7 @@ nothing changes: that fixpoint is what makes cleaning the output again a no-op.
 from __future__ import annotations
 
 import difflib
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -280,7 +281,7 @@ class Cleaner:
     def _mojibake_line(self, doc: _Doc, c: MojibakeRule, i: int) -> None:
         base = doc.lines.starts[i]
         content = doc.lines.contents[i]
-        if not is_bad(content):
+        if not _MOJIBAKE_PAIR.search(content) or not is_bad(content):
             return
         # Only the encoding fix: quotes, widths, HTML entities stay as they were.
         fixed = ftfy.fix_encoding(content)
@@ -384,6 +385,13 @@ class Cleaner:
             doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
             return True
         return False
+
+
+# UTF-8 read as Windows-1252/Latin-1 always leaves a lead-byte character (Â..ô) right
+# before a continuation-byte character; accented prose ("São", "Müller") has no such
+# pair, so this one search spares ftfy's costlier check on most non-English lines.
+_CP1252_CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONT}]")
 
 
 def _take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:

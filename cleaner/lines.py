@@ -13,8 +13,9 @@ from itertools import accumulate
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\w+")
-# A sentence end: terminal punctuation, optionally followed by closing quotes/brackets.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+# A sentence ends in terminal punctuation, optionally followed by closing quotes/brackets.
+_TERMINALS = frozenset(".!?…")
+_CLOSERS = "\"'”’»)]"
 
 
 class Lines:
@@ -83,4 +84,4 @@ def is_prose(s: str, max_words: int) -> bool:
     words = word_count(s)
     if words > max_words:
         return True
-    return words >= 6 and bool(_SENTENCE_END.search(s))
+    return words >= 6 and s.rstrip().rstrip(_CLOSERS)[-1:] in _TERMINALS
