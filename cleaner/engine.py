@@ -9,15 +9,12 @@ nothing changes: that fixpoint is what makes cleaning the output again a no-op.
 from __future__ import annotations
 
 import difflib
-import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import ftfy
-from ftfy.badness import is_bad
 
 from .kinds import (
     CompiledRule,
@@ -34,6 +31,7 @@ from .lines import Lines, is_prose
 from .loader import check_codes_unique, load_default_packs, load_pack_file
 from .model import CleanResult, Edit, Flag, Pack, Rule
 from .prefilter import Prefilter, lower_same_length
+from .profiling import timed
 
 
 def _selected(rule: Rule, keys: Sequence[str]) -> bool:
@@ -129,7 +127,8 @@ class Cleaner:
 
     def __init__(self, packs: Sequence[str | Pack] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] = (),
-                 extra_packs: Sequence[str | Path | Pack] = ()) -> None:
+                 extra_packs: Sequence[str | Path | Pack] = (), profile: bool = False) -> None:
+        self._args = (packs, select, ignore, extra_packs, profile)
         defaults = {p.name: p for p in _default_packs()}
         chosen: list[Pack] = []
         for p in (list(defaults.values()) if packs is None else packs):
@@ -157,19 +156,31 @@ class Cleaner:
             if by_code[code] not in keep:
                 keep.append(by_code[code])
         self.rules: tuple[Rule, ...] = tuple(keep)
-        self._compiled: tuple[CompiledRule, ...] = tuple(compile_rule(r) for r in keep)
+        compiled = [compile_rule(r) for r in keep]
+        # Seconds spent in each rule's own matching, when profiling (see cleaner.profiling).
+        self.timings: Counter[str] | None = Counter() if profile else None
+        if self.timings is not None:
+            compiled = [timed(c, self.timings) for c in compiled]
+        self._compiled: tuple[CompiledRule, ...] = tuple(compiled)
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its arguments in a worker process: compiled native objects (the
+        # automaton, some regexes) are cheaper to rebuild than to ship.
+        packs, select, ignore, extra, profile = self._args
+        return (_rebuild, (packs, select, ignore, extra, profile))
 
     # -- public API -------------------------------------------------------
 
     def clean(self, text: str) -> CleanResult:
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
+        hits = self._prefilter.hits(lower_same_length(text))
+        if not hits:  # the common case at scale: nothing any rule could match
+            return CleanResult(original=text, text=text)
         lines = Lines(text)
         starts = lines.starts
-        cands = self._prefilter.candidates(lower_same_length(text), starts)
-        if not cands:
-            return CleanResult(original=text, text=text)
+        cands = self._prefilter.candidates(hits, starts)
         detectors = [c for i, c in enumerate(self._compiled) if isinstance(c, DetectorRule) and i in cands]
         fired = {c.rule.code for c in detectors if c.fires(text)}
         for _ in range(3):
@@ -215,7 +226,6 @@ class Cleaner:
 
     def _inline_edits(self, doc: _Doc, fired: set[str]) -> None:
         """Repairs and mojibake fixes first, then spans, all inside lines."""
-        text = doc.text
         span_rules: dict[int, list[SpanRule]] = {}
         for idx, line_ids in doc.cands.items():
             c = self._compiled[idx]
@@ -281,11 +291,8 @@ class Cleaner:
     def _mojibake_line(self, doc: _Doc, c: MojibakeRule, i: int) -> None:
         base = doc.lines.starts[i]
         content = doc.lines.contents[i]
-        if not _MOJIBAKE_PAIR.search(content) or not is_bad(content):
-            return
-        # Only the encoding fix: quotes, widths, HTML entities stay as they were.
-        fixed = ftfy.fix_encoding(content)
-        if fixed == content:
+        fixed = c.fix(content)
+        if fixed is None:
             return
         ops = difflib.SequenceMatcher(None, content, fixed, autojunk=False).get_opcodes()
         for tag, a0, a1, b0, b1 in ops:
@@ -387,13 +394,6 @@ class Cleaner:
         return False
 
 
-# UTF-8 read as Windows-1252/Latin-1 always leaves a lead-byte character (Â..ô) right
-# before a continuation-byte character; accented prose ("São", "Müller") has no such
-# pair, so this one search spares ftfy's costlier check on most non-English lines.
-_CP1252_CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONT}]")
-
-
 def _take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:
     """Widen a removal over the whitespace it would leave dangling at either line end."""
     if not content[e:].strip():
@@ -487,6 +487,10 @@ def _assemble(doc: _Doc) -> CleanResult:
     out.append(text[pos:])
     return CleanResult(original=text, text="".join(out), edits=tuple(edits),
                        flags=tuple(sorted(doc.flags, key=lambda f: f.start)), skipped_overlaps=doc.skipped)
+
+
+def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool) -> Cleaner:
+    return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile)
 
 
 _DEFAULTS: list[Pack] | None = None

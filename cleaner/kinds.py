@@ -12,12 +12,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import ftfy
 import regex
+from ftfy.badness import is_bad
 
 from .model import Rule
+
+# UTF-8 read as Windows-1252/Latin-1 always leaves a lead-byte character (Â..ô) right
+# before a continuation-byte character; accented prose ("São", "Müller") has no such
+# pair, so this one search spares ftfy's costlier check on most non-English lines.
+_CP1252_CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONT}]")
+
 
 COMMON_KEYS = {
     "code", "name", "kind", "message", "why", "triggers", "remove", "keep", "fix",
@@ -155,6 +165,14 @@ class DetectorRule:
 @dataclass(frozen=True, slots=True)
 class MojibakeRule:
     rule: Rule
+
+    def fix(self, content: str) -> str | None:
+        """The line with its mojibake undone, or None when there is none to undo."""
+        if not _MOJIBAKE_PAIR.search(content) or not is_bad(content):
+            return None
+        # Only the encoding fix: quotes, widths, HTML entities stay as they were.
+        fixed = ftfy.fix_encoding(content)
+        return None if fixed == content else fixed
 
 
 CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | MojibakeRule

@@ -43,15 +43,19 @@ class Prefilter:
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # The automaton is native and not picklable: rebuild it from the words in a worker.
-        return (Prefilter, ([(w, i) for w, idxs in zip(self._words, self._rules) for i in idxs],))
+        return (Prefilter, ([(w, i) for w, idxs in zip(self._words, self._rules, strict=False) for i in idxs],))
 
-    def candidates(self, lowered: str, line_starts: Sequence[int]) -> dict[int, set[int]]:
+    def hits(self, lowered: str) -> list[tuple[int, int, int]]:
+        """Every trigger occurrence as (word index, start, end), overlapping ones included."""
+        if self._auto is None:
+            return []
+        return self._auto.find_matches_as_indexes(lowered, overlapping=True)
+
+    def candidates(self, hits: Sequence[tuple[int, int, int]], line_starts: Sequence[int]) -> dict[int, set[int]]:
         """Map rule index -> indices of the lines where one of its triggers occurs."""
         found: dict[int, set[int]] = {}
-        if self._auto is None:
-            return found
         rules = self._rules
-        for word, _start, end in self._auto.find_matches_as_indexes(lowered, overlapping=True):
+        for word, _start, end in hits:
             line = bisect_right(line_starts, end - 1) - 1
             for idx in rules[word]:
                 found.setdefault(idx, set()).add(line)
