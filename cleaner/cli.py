@@ -10,30 +10,27 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from .engine import Cleaner
-from .files import (
-    SUMMARY_NAME,
-    InputError,
-    Job,
-    UsageError,
-    decode,
-    discover,
-    plan_outputs,
-    read_text,
-    write_atomic,
-)
+from .files import SUMMARY_NAME, InputError, UsageError, decode, discover, plan_outputs, read_text, write_atomic
 from .kinds import RuleError
+from .records import field_path
 from .replay import ReplayError, restore
 from .report import RunSummary, document_report, dumps, edits_from_report, sha256
+from .runner import RunOptions, default_jobs
+from .runner import run as run_jobs
 
 EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
 SUBCOMMANDS = ("restore", "rules", "rule")
@@ -65,15 +62,20 @@ def _build(rules: list[Path] | None, select: list[str] | None, ignore: list[str]
 @clean_app.command(help="Strip boilerplate from scraped article text. PATHS are files, folders or - for stdin.")
 @_exit_code
 def clean_command(
-    paths: Annotated[list[str], typer.Argument(help="Text files, folders of them, or - for standard input.")],
+    paths: Annotated[list[str], typer.Argument(help="Text, JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, folders of them, or - for standard input.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output folder: clean text and a .report.json per input, mirroring the input tree.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="With one input and no -o: write the report here instead of to standard error.")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML); repeatable.")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules: codes, code prefixes, rule or pack names (comma-separated).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules: codes, code prefixes, rule or pack names.")] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary table.")] = False,
+    text_field: Annotated[str, typer.Option("--text-field", help="Records: the field to clean; dots reach into nested objects (meta.body).")] = "text",
+    report_field: Annotated[str | None, typer.Option("--report-field", help="Records: put each record's edits in this field instead of a side report.")] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="Records that cannot be cleaned go here instead of passing through unchanged.")] = None,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (default: all cores). Output is the same whatever the number.")] = 0,
+    profile: Annotated[bool, typer.Option("--profile", help="Time each rule and print where the time went (runs in one process).")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary table, no progress bar.")] = False,
 ) -> int:
-    cleaner = _build(rules, select, ignore)
+    cleaner = Cleaner(select=_split(select) or None, ignore=_split(ignore), extra_packs=rules or [], profile=profile)
     err = Console(stderr=True, soft_wrap=True)
     if output is None:
         if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
@@ -81,31 +83,73 @@ def clean_command(
         return _clean_to_stdout(cleaner, paths[0], report, err)
     if "-" in paths:
         raise UsageError("standard input (-) prints to standard output; drop -o or name files")
+    try:
+        path = field_path(text_field)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     inputs = [Path(p) for p in paths]
-    jobs = list(discover(inputs))
-    plan_outputs(jobs, output, inputs)
+    found = list(discover(inputs))
+    plan_outputs(found, output, inputs, [rejects] if rejects else [])
+    n_jobs = 1 if profile else (jobs if jobs > 0 else default_jobs())
+    opts = RunOptions(output, n_jobs, path, report_field, rejects)
     summary = RunSummary()
-    for job in jobs:
-        _clean_job(cleaner, job, output, summary)
+    started = time.perf_counter()
+    total = sum(j.source.stat().st_size for j in found)
+    with _progress(err, total, enabled=not quiet and _interactive()) as tick:
+        run_jobs(cleaner, found, opts, summary, tick)
+    elapsed = time.perf_counter() - started
     write_atomic(output / SUMMARY_NAME, dumps(summary.to_dict()).encode())
     out = Console()
     if not quiet:
         _print_summary(out, summary)
-    for path, reason in summary.failures:
-        err.print(f"[red]error[/red]: {path}: {reason}", highlight=False)
-    return EXIT_FAILED if summary.failed else EXIT_OK
+    if profile and cleaner.timings is not None:
+        _print_profile(out, cleaner, elapsed, total)
+    for where, reason in summary.failures[:20]:
+        err.print(f"[red]error[/red]: {where}: {reason}", highlight=False)
+    if len(summary.failures) > 20:
+        err.print(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
+    return EXIT_OK if summary.ok else EXIT_FAILED
 
 
-def _clean_job(cleaner: Cleaner, job: Job, out_dir: Path, summary: RunSummary) -> None:
-    try:
-        text, raw = read_text(job.source)
-    except InputError as exc:
-        summary.fail(str(job.source), str(exc))
+def _interactive() -> bool:
+    """A progress bar only for a person at a terminal: not when piped, not under CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def _progress(console: Console, total: int, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    if not enabled:
+        yield lambda docs, nbytes: None
         return
-    result = cleaner.clean(text)
-    summary.add(result)
-    write_atomic(out_dir / job.rel, result.text.encode("utf-8"))
-    write_atomic(out_dir / job.report_rel, dumps(document_report(result, path=str(job.source), raw=raw)).encode())
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[docs]:,} docs"), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+    started = time.perf_counter()
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("cleaning", total=total or None, docs=0, rate="")
+        done = {"docs": 0, "bytes": 0}
+
+        def tick(docs: int, nbytes: int) -> None:
+            done["docs"] += docs
+            done["bytes"] += nbytes
+            dt = max(time.perf_counter() - started, 1e-9)
+            rate = f"{done['docs'] / dt:,.0f} docs/s  {done['bytes'] / dt / 1e6:.1f} MB/s"
+            bar.update(task, advance=nbytes, docs=done["docs"], rate=rate)
+
+        yield tick
+
+
+def _print_profile(console: Console, cleaner: Cleaner, elapsed: float, nbytes: int) -> None:
+    assert cleaner.timings is not None
+    in_rules = sum(cleaner.timings.values())
+    table = Table(title=f"profile: {elapsed:.2f}s for {nbytes / 1e6:.1f} MB "
+                        f"({nbytes / 1e6 / max(elapsed, 1e-9):.1f} MB/s); rules {in_rules:.2f}s, "
+                        f"the rest (reading, prefilter, layout, writing) {elapsed - in_rules:.2f}s")
+    for col in ("code", "name", "seconds", "share"):
+        table.add_column(col)
+    names = {r.code: r.name for r in cleaner.rules}
+    for code, secs in cleaner.timings.most_common(20):
+        table.add_row(code, names[code], f"{secs:.3f}", f"{100 * secs / max(elapsed, 1e-9):.1f}%")
+    console.print(table)
 
 
 def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: Console) -> int:
@@ -131,9 +175,13 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
 
 def _print_summary(console: Console, s: RunSummary) -> None:
     table = Table(title="cleaner", show_header=False, box=None)
-    table.add_row("files", str(s.files))
-    table.add_row("files changed", str(s.changed))
-    table.add_row("failed", str(s.failed))
+    if s.files or not s.records:
+        table.add_row("files", str(s.files))
+    if s.records or s.bad_records:
+        table.add_row("records", f"{s.records:,}")
+        table.add_row("records not cleaned", f"{s.bad_records:,}")
+    table.add_row("records changed" if s.records else "files changed", f"{s.changed:,}")
+    table.add_row("failed files", str(s.failed))
     pct = 100 * s.chars_removed / s.chars_in if s.chars_in else 0.0
     table.add_row("characters removed", f"{s.chars_removed:,} of {s.chars_in:,} ({pct:.1f}%)")
     table.add_row("edits / flagged", f"{s.edits} / {s.flags}")

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Literal
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+RECORD_SUFFIXES = (".jsonl", ".ndjson")
+PARQUET_SUFFIXES = (".parquet",)
+COMPRESSIONS = (".gz", ".zst")
 REPORT_SUFFIX = ".report.json"
 SUMMARY_NAME = "run-summary.json"
+
+Format = Literal["text", "jsonl", "parquet"]
+
+# mkstemp creates files readable by the owner only; outputs get the usual permissions.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 class InputError(Exception):
@@ -21,34 +34,63 @@ class UsageError(Exception):
     """The command as given cannot run at all (it would overwrite an input, say)."""
 
 
+def split_name(name: str) -> tuple[str, str, str]:
+    """'a.jsonl.gz' -> ('a', '.jsonl', '.gz'); 'a.txt' -> ('a', '.txt', '')."""
+    low = name.lower()
+    comp = next((c for c in COMPRESSIONS if low.endswith(c)), "")
+    rest = name[: len(name) - len(comp)]
+    base, dot, ext = rest.rpartition(".")
+    return (base, "." + ext, comp) if dot and base else (rest, "", comp)
+
+
+def format_of(path: Path) -> Format | None:
+    if path.name.endswith(REPORT_SUFFIX) or ".report." in path.name:
+        return None  # our own reports, when a folder holds an earlier run's output
+    _, ext, comp = split_name(path.name)
+    ext = ext.lower()
+    if ext in RECORD_SUFFIXES:
+        return "jsonl"
+    if ext in PARQUET_SUFFIXES and not comp:
+        return "parquet"
+    if ext in TEXT_SUFFIXES and not comp:
+        return "text"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     source: Path
     rel: Path  # where it lands below the output folder
+    format: Format = "text"
 
     @property
     def report_rel(self) -> Path:
-        return self.rel.with_name(self.rel.stem + REPORT_SUFFIX) if self.rel.suffix else self.rel.with_name(self.rel.name + REPORT_SUFFIX)
-
-
-def _is_text_name(p: Path) -> bool:
-    return p.suffix.lower() in TEXT_SUFFIXES and not p.name.endswith(REPORT_SUFFIX)
+        base, _, comp = split_name(self.rel.name)
+        if self.format == "text":
+            return self.rel.with_name(base + REPORT_SUFFIX)
+        # Record formats get one report line per record, compressed like the input.
+        return self.rel.with_name(base + ".report.jsonl" + comp)
 
 
 def discover(paths: Sequence[Path]) -> Iterator[Job]:
-    """Every text file named or found below a named folder, in a stable order."""
+    """Every input file named, or found below a named folder, in a stable order.
+
+    A file named explicitly is cleaned as text unless its name says JSONL or Parquet;
+    inside folders only files whose names say what they are are taken.
+    """
     for root in paths:
         if root.is_dir():
             for p in sorted(root.rglob("*")):
-                if p.is_file() and _is_text_name(p):
-                    yield Job(p, p.relative_to(root))
+                fmt = format_of(p)
+                if fmt and p.is_file():
+                    yield Job(p, p.relative_to(root), fmt)
         elif root.exists():
-            yield Job(root, Path(root.name))
+            yield Job(root, Path(root.name), format_of(root) or "text")
         else:
             raise UsageError(f"{root}: no such file or folder")
 
 
-def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path]) -> None:
+def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], extra: Sequence[Path] = ()) -> None:
     """Refuse a run that would write into the input tree or give two inputs one output."""
     out = out_dir.resolve()
     for root in inputs:
@@ -63,8 +105,12 @@ def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path]) -> 
             if target in sources:
                 raise UsageError(f"writing {target} would overwrite an input; choose another -o folder")
             if target in seen and seen[target] != j.source:
-                raise UsageError(f"{seen[target]} and {j.source} would both be written to {target}; clean them into separate -o folders")
+                raise UsageError(f"{seen[target]} and {j.source} would both be written to {target}; "
+                                 "clean them into separate -o folders")
             seen[target] = j.source
+    for path in extra:
+        if path.resolve() in sources:
+            raise UsageError(f"writing {path} would overwrite an input")
 
 
 def read_text(path: Path) -> tuple[str, bytes]:
@@ -89,11 +135,30 @@ def decode(raw: bytes) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file and a rename, so a reader never sees half a file."""
+    with atomic_output(path) as f:
+        f.write(data)
+
+
+@contextmanager
+def atomic_output(path: Path, compression: str = "") -> Iterator[BinaryIO]:
+    """A binary stream that becomes ``path`` only when the block ends without error;
+    ``compression`` ('.gz', '.zst' or '') compresses what is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as raw:
+            if compression == ".gz":
+                # mtime=0: the same input gives byte-identical output, run after run.
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as z:
+                    yield z  # type: ignore[misc]
+            elif compression == ".zst":
+                import zstandard
+
+                with zstandard.ZstdCompressor().stream_writer(raw, closefd=False) as z:
+                    yield z  # type: ignore[misc]
+            else:
+                yield raw
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -101,3 +166,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def open_records(path: Path) -> BinaryIO:
+    """A binary stream over a possibly compressed record file, decompressed on the fly."""
+    comp = split_name(path.name)[2]
+    if comp == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if comp == ".zst":
+        import zstandard
+
+        # The decompression reader has no readline; a buffer on top gives line iteration.
+        reader = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)  # noqa: SIM115
+        return io.BufferedReader(reader)  # type: ignore[arg-type]
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it

@@ -7,7 +7,7 @@ processes, cached and compared without defensive copies.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Action = Literal["remove", "repair"]
@@ -35,7 +35,9 @@ class Edit:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies every field and was the largest single
+        # cost of writing reports for record files. All fields here are immutable.
+        return {f: getattr(self, f) for f in _EDIT_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Edit:
@@ -57,7 +59,11 @@ class Flag:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {f: getattr(self, f) for f in _FLAG_FIELDS}
+
+
+_EDIT_FIELDS = tuple(Edit.__dataclass_fields__)
+_FLAG_FIELDS = tuple(Flag.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)

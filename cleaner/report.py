@@ -58,13 +58,34 @@ def schema() -> dict[str, Any]:
     return json.loads(resources.files("cleaner").joinpath("report.schema.json").read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True, slots=True)
+class DocStats:
+    """What the run summary needs from one cleaned document: small enough to send back
+    from a worker process instead of the whole result."""
+
+    changed: bool
+    chars_in: int
+    chars_removed: int
+    edits: int
+    flags: int
+    rules: tuple[tuple[str, str, str, int], ...]  # (code, name, pack, edits)
+
+    @classmethod
+    def of(cls, result: CleanResult) -> DocStats:
+        per: Counter[tuple[str, str, str]] = Counter((e.rule, e.name, e.pack) for e in result.edits)
+        return cls(result.changed, len(result.original), result.chars_removed, len(result.edits),
+                   len(result.flags), tuple((c, n, p, k) for (c, n, p), k in per.items()))
+
+
 @dataclass
 class RunSummary:
     """Counts for a whole run; the one place that knows how a run went."""
 
     files: int = 0
+    records: int = 0
     changed: int = 0
     failed: int = 0
+    bad_records: int = 0
     chars_in: int = 0
     chars_removed: int = 0
     edits: int = 0
@@ -74,30 +95,41 @@ class RunSummary:
     names: dict[str, str] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
-    def add(self, result: CleanResult) -> None:
-        self.files += 1
-        self.changed += result.changed
-        self.chars_in += len(result.original)
-        self.chars_removed += result.chars_removed
-        self.edits += len(result.edits)
-        self.flags += len(result.flags)
-        for e in result.edits:
-            self.per_rule[e.rule] += 1
-            self.per_pack[e.pack] += 1
-            self.names[e.rule] = e.name
+    def add(self, stats: DocStats, *, record: bool = False) -> None:
+        if record:
+            self.records += 1
+        else:
+            self.files += 1
+        self.changed += stats.changed
+        self.chars_in += stats.chars_in
+        self.chars_removed += stats.chars_removed
+        self.edits += stats.edits
+        self.flags += stats.flags
+        for code, name, pack, n in stats.rules:
+            self.per_rule[code] += n
+            self.per_pack[pack] += n
+            self.names[code] = name
 
-    def fail(self, path: str, reason: str) -> None:
-        self.failed += 1
-        self.failures.append((path, reason))
+    def fail(self, where: str, reason: str, *, record: bool = False) -> None:
+        if record:
+            self.bad_records += 1
+        else:
+            self.failed += 1
+        self.failures.append((where, reason))
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.bad_records)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": REPORT_VERSION,
-            "files": self.files, "changed": self.changed, "failed": self.failed,
+            "files": self.files, "records": self.records, "changed": self.changed,
+            "failed": self.failed, "bad_records": self.bad_records,
             "chars_in": self.chars_in, "chars_removed": self.chars_removed,
             "edits": self.edits, "flags": self.flags,
             "per_rule": {code: {"name": self.names[code], "count": n}
                          for code, n in self.per_rule.most_common()},
             "per_pack": dict(self.per_pack.most_common()),
-            "failures": [{"path": p, "reason": r} for p, r in self.failures],
+            "failures": [{"where": p, "reason": r} for p, r in self.failures],
         }

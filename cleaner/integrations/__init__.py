@@ -1,0 +1,78 @@
+"""Adapters that run a Cleaner inside data-processing frameworks.
+
+``cleaner.integrations.datatrove.CleanerStep``: a datatrove pipeline step.
+``cleaner.integrations.datasets.make_batch_cleaner``: a batched function for
+``datasets.Dataset.map``.
+
+Both are shipped to worker processes (pickled, or dilled, by the framework), so
+they carry only the Cleaner's *options* and compile the Cleaner once per
+process, on first use: a compiled Cleaner is large and not guaranteed to pickle.
+The frameworks themselves are optional dependencies, imported only by the
+submodule that needs them, so ``import cleaner.integrations`` never requires them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..engine import Cleaner
+from ..loader import load_pack_file
+from ..model import Pack
+
+__all__ = ["BatchCleaner", "CleanerStep", "LazyCleaner", "decode_edits", "make_batch_cleaner"]
+
+
+class LazyCleaner:
+    """The options of a Cleaner, which build it on first use in each process.
+
+    The options are checked at construction (a Cleaner is built and kept), so a bad
+    selector or pack fails in the driver, not in every worker. Pickling drops the
+    built Cleaner: what travels is the options, a few kilobytes. Extra pack files
+    are read now, so workers on other machines need not see them.
+    """
+
+    def __init__(self, packs: Sequence[str | Pack] | None = None, *,
+                 select: Sequence[str] | None = None, ignore: Sequence[str] = (),
+                 extra_packs: Sequence[str | Path | Pack] = ()) -> None:
+        self.packs = None if packs is None else tuple(packs)
+        self.select = None if select is None else tuple(select)
+        self.ignore = tuple(ignore)
+        self.extra_packs: tuple[Pack, ...] = tuple(
+            p if isinstance(p, Pack) else load_pack_file(p) for p in extra_packs)
+        self._cleaner: Cleaner | None = self._build()
+
+    def _build(self) -> Cleaner:
+        return Cleaner(self.packs, select=self.select, ignore=self.ignore, extra_packs=self.extra_packs)
+
+    @property
+    def cleaner(self) -> Cleaner:
+        if self._cleaner is None:
+            self._cleaner = self._build()
+        return self._cleaner
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_cleaner"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __repr__(self) -> str:
+        # Shown in datatrove's executor.json and logs: names, not whole packs.
+        extra = [p.name for p in self.extra_packs]
+        return (f"LazyCleaner(packs={self.packs!r}, select={self.select!r}, "
+                f"ignore={self.ignore!r}, extra_packs={extra!r})")
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy re-exports: importing the datatrove adapter requires datatrove.
+    if name == "CleanerStep":
+        from .datatrove import CleanerStep
+        return CleanerStep
+    if name in ("BatchCleaner", "make_batch_cleaner", "decode_edits"):
+        from . import datasets
+        return getattr(datasets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

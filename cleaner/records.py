@@ -1,0 +1,95 @@
+"""Cleaning JSON Lines records: one field cleaned, every other field kept.
+
+A record that cannot be cleaned (not JSON, no such field, not a string) is never
+dropped: it comes back with its error, and the caller passes it through or rejects it.
+A record the rules do not change is written back byte for byte, formatting and all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .engine import Cleaner
+from .report import DocStats
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    lineno: int
+    raw: bytes  # the input line as read, with its newline
+    output: bytes  # the line to write: the cleaned record, or ``raw`` when unchanged or bad
+    report: bytes | None  # a line for the side report, when the record has edits or flags
+    error: str | None = None
+    stats: DocStats | None = None
+
+
+def field_path(spec: str) -> tuple[str, ...]:
+    """'meta.body' -> ('meta', 'body'): dots reach into nested objects."""
+    parts = tuple(spec.split("."))
+    if not all(parts):
+        raise ValueError(f"--text-field {spec!r}: empty part between dots")
+    return parts
+
+
+def _get(record: Any, path: Sequence[str]) -> Any:
+    node = record
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            raise KeyError(".".join(path))
+        node = node[key]
+    return node
+
+
+def _set(record: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    node = record
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def _line(obj: Any) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],
+                 report_field: str | None = None) -> RecordOutcome:
+    line = raw if raw.endswith(b"\n") else raw + b"\n"
+    if not raw.strip():
+        return RecordOutcome(lineno, raw, line, None)  # blank lines pass through silently
+    try:
+        record = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return RecordOutcome(lineno, raw, line, None, f"not valid JSON: {exc}")
+    if not isinstance(record, dict):
+        return RecordOutcome(lineno, raw, line, None, f"a record must be a JSON object, not {type(record).__name__}")
+    try:
+        text = _get(record, path)
+    except KeyError:
+        return RecordOutcome(lineno, raw, line, None, f"no field {'.'.join(path)!r}; set --text-field")
+    if not isinstance(text, str):
+        return RecordOutcome(lineno, raw, line, None,
+                             f"field {'.'.join(path)!r} is {type(text).__name__}, not a string")
+    res = cleaner.clean(text)
+    stats = DocStats.of(res)
+    if not res.edits and not res.flags:
+        return RecordOutcome(lineno, raw, line, None, None, stats)
+    details = {"edits": [e.to_dict() for e in res.edits], "flags": [f.to_dict() for f in res.flags],
+               "counts": res.counts}
+    if res.edits:
+        _set(record, path, res.text)
+    report = None
+    if report_field is not None:
+        record[report_field] = details
+    else:
+        ident = record.get("id")
+        report = _line({"line": lineno, **({"id": ident} if ident is not None else {}), **details})
+    out = _line(record) if (res.edits or report_field is not None) else line
+    return RecordOutcome(lineno, raw, out, report, None, stats)
+
+
+def clean_batch(cleaner: Cleaner, batch: Sequence[tuple[int, bytes]], path: Sequence[str],
+                report_field: str | None) -> list[RecordOutcome]:
+    return [clean_record(cleaner, n, raw, path, report_field) for n, raw in batch]

@@ -1,0 +1,264 @@
+"""Running a cleaning job over files: one process or a pool, streaming, in input order.
+
+The runner never prints: it fills a RunSummary and calls ``progress(docs, bytes)`` as
+work completes; the CLI decides what to show. With ``jobs > 1`` documents are cleaned in
+worker processes and results come back in input order, so the output is the same as
+with one process. At most a few batches per worker are in flight, so memory stays flat
+however large a record file is.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+
+from .engine import Cleaner
+from .files import InputError, Job, atomic_output, open_records, read_text, split_name, write_atomic
+from .records import RecordOutcome, clean_batch
+from .report import DocStats, RunSummary, document_report, dumps
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+
+BATCH_LINES = 512
+BATCH_BYTES = 1 << 20
+PARQUET_ROWS = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    out_dir: Path
+    jobs: int = 1
+    text_field: tuple[str, ...] = ("text",)
+    report_field: str | None = None
+    rejects: Path | None = None
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# -- worker side ------------------------------------------------------------------
+
+_CLEANER: Cleaner | None = None
+
+
+def _init_worker(cleaner: Cleaner) -> None:
+    global _CLEANER
+    _CLEANER = cleaner
+
+
+def _text_task(job: Job, out_dir: Path) -> tuple[Job, DocStats | None, str | None, int]:
+    assert _CLEANER is not None
+    try:
+        text, raw = read_text(job.source)
+    except InputError as exc:
+        return job, None, str(exc), 0
+    result = _CLEANER.clean(text)
+    write_atomic(out_dir / job.rel, result.text.encode("utf-8"))
+    write_atomic(out_dir / job.report_rel, dumps(document_report(result, path=str(job.source), raw=raw)).encode())
+    return job, DocStats.of(result), None, len(raw)
+
+
+def _record_task(batch: list[tuple[int, bytes]], path: tuple[str, ...], report_field: str | None) -> list[RecordOutcome]:
+    assert _CLEANER is not None
+    return clean_batch(_CLEANER, batch, path, report_field)
+
+
+def _texts_task(texts: list[str | None]) -> list[tuple[str | None, str | None, DocStats | None]]:
+    """Parquet rows: (clean text, details as JSON or None, stats); None rows pass."""
+    assert _CLEANER is not None
+    out: list[tuple[str | None, str | None, DocStats | None]] = []
+    for t in texts:
+        if t is None:
+            out.append((None, None, None))
+            continue
+        res = _CLEANER.clean(t)
+        details = None
+        if res.edits or res.flags:
+            details = json.dumps({"edits": [e.to_dict() for e in res.edits],
+                                  "flags": [f.to_dict() for f in res.flags], "counts": res.counts},
+                                 ensure_ascii=False)
+        out.append((res.text, details, DocStats.of(res)))
+    return out
+
+
+# -- parent side ------------------------------------------------------------------
+
+class _Inline(Executor):
+    """Runs tasks in this process: --jobs 1 takes exactly the code path of the pool."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        fut: Future[T] = Future()
+        fut.set_result(fn(*args, **kwargs))
+        return fut
+
+
+def _ordered(pool: Executor, fn: Callable[..., T], items: Iterable[tuple[Any, ...]], window: int) -> Iterator[T]:
+    """Results of ``fn(*item)`` in input order, with at most ``window`` tasks in flight."""
+    pending: deque[Future[T]] = deque()
+    for item in items:
+        pending.append(pool.submit(fn, *item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _make_pool(cleaner: Cleaner, jobs: int) -> Executor:
+    _init_worker(cleaner)
+    if jobs <= 1:
+        return _Inline()
+    # fork hands each worker the compiled cleaner for free; elsewhere it is rebuilt
+    # from its arguments (Cleaner pickles that way).
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(cleaner,))
+
+
+def run(cleaner: Cleaner, jobs: list[Job], opts: RunOptions, summary: RunSummary,
+        progress: Progress | None = None) -> None:
+    """Clean every job into ``opts.out_dir``; failures are counted, never raised."""
+    tick = progress or (lambda docs, nbytes: None)
+    pool = _make_pool(cleaner, opts.jobs)
+    window = max(2, opts.jobs * 4)
+    try:
+        with ExitStack() as stack:
+            rejects = stack.enter_context(atomic_output(opts.rejects)) if opts.rejects else None
+            texts = [(j, opts.out_dir) for j in jobs if j.format == "text"]
+            for job, stats, error, nbytes in _ordered(pool, _text_task, texts, window):
+                if error is not None:
+                    summary.fail(str(job.source), error)
+                else:
+                    assert stats is not None
+                    summary.add(stats)
+                tick(1, nbytes or _size(job.source))
+            for job in jobs:
+                if job.format == "jsonl":
+                    _run_records(pool, job, opts, summary, tick, rejects, window)
+                elif job.format == "parquet":
+                    _run_parquet(pool, job, opts, summary, tick, window)
+    finally:
+        pool.shutdown()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _batches(stream: BinaryIO) -> Iterator[tuple[list[tuple[int, bytes]]]]:
+    batch: list[tuple[int, bytes]] = []
+    size = 0
+    for n, raw in enumerate(stream, 1):
+        batch.append((n, raw))
+        size += len(raw)
+        if len(batch) >= BATCH_LINES or size >= BATCH_BYTES:
+            yield (batch,)
+            batch, size = [], 0
+    if batch:
+        yield (batch,)
+
+
+def _run_records(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary, tick: Progress,
+                 rejects: BinaryIO | None, window: int) -> None:
+    comp = split_name(job.rel.name)[2]
+    try:
+        stream = open_records(job.source)
+    except OSError as exc:
+        summary.fail(str(job.source), f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        with stream, atomic_output(opts.out_dir / job.rel, comp) as out, \
+                atomic_output(opts.out_dir / job.report_rel, comp) as report:
+            tasks = ((batch, opts.text_field, opts.report_field) for (batch,) in _batches(stream))
+            for outcomes in _ordered(pool, _record_task, tasks, window):
+                for o in outcomes:
+                    if o.error is not None:
+                        summary.fail(f"{job.source}:{o.lineno}", o.error, record=True)
+                        if rejects is not None:
+                            rejects.write(o.raw if o.raw.endswith(b"\n") else o.raw + b"\n")
+                            continue
+                    elif o.stats is not None:
+                        summary.add(o.stats, record=True)
+                    out.write(o.output)
+                    if o.report is not None:
+                        report.write(o.report)
+                tick(len(outcomes), sum(len(o.raw) for o in outcomes))
+    except (OSError, EOFError, ValueError) as exc:
+        # A truncated or corrupt compressed stream: nothing half-written is left behind.
+        summary.fail(str(job.source), f"cannot read: {exc or type(exc).__name__}")
+
+
+def _run_parquet(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary, tick: Progress,
+                 window: int) -> None:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        summary.fail(str(job.source), "Parquet needs pyarrow: pip install 'scrape-cleaner[parquet]'")
+        return
+    if len(opts.text_field) != 1:
+        summary.fail(str(job.source), "Parquet columns are top-level: --text-field takes no dots here")
+        return
+    column = opts.text_field[0]
+    try:
+        src = pq.ParquetFile(job.source)
+    except (OSError, pa.ArrowException) as exc:
+        summary.fail(str(job.source), f"cannot read Parquet: {exc}")
+        return
+    if column not in src.schema_arrow.names:
+        summary.fail(str(job.source), f"no column {column!r}; set --text-field")
+        return
+    schema = src.schema_arrow
+    if opts.report_field:
+        schema = schema.append(pa.field(opts.report_field, pa.string()))
+    out_path = opts.out_dir / job.rel
+    with atomic_output(out_path) as out, atomic_output(opts.out_dir / job.report_rel) as report:
+        writer = pq.ParquetWriter(out, schema)
+        row = 0
+        batches = ((b,) for b in src.iter_batches(batch_size=PARQUET_ROWS))
+        # Clean each batch's text column in the pool, in order.
+        def task(batch: Any) -> tuple[Any, Future[Any]]:
+            return batch, pool.submit(_texts_task, batch.column(column).to_pylist())
+
+        pending: deque[tuple[Any, Future[Any]]] = deque()
+
+        def drain(item: tuple[Any, Future[Any]]) -> None:
+            nonlocal row
+            batch, fut = item
+            cleaned = fut.result()
+            for _text, details, stats in cleaned:
+                if stats is not None:
+                    summary.add(stats, record=True)
+                if details is not None and not opts.report_field:
+                    report.write((json.dumps({"row": row, **json.loads(details)}, ensure_ascii=False) + "\n").encode())
+                row += 1
+            idx = batch.schema.get_field_index(column)
+            arrays = list(batch.columns)
+            arrays[idx] = pa.array([c[0] for c in cleaned], type=batch.schema.field(column).type)
+            if opts.report_field:
+                arrays.append(pa.array([c[1] for c in cleaned], type=pa.string()))
+            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+            tick(len(cleaned), sum(len(c[0] or "") for c in cleaned))
+
+        for (b,) in batches:
+            pending.append(task(b))
+            if len(pending) >= window:
+                drain(pending.popleft())
+        while pending:
+            drain(pending.popleft())
+        writer.close()
