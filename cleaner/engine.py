@@ -316,9 +316,10 @@ class Cleaner:
         for i, props in doc.inline.items():
             if props and not doc.content(i).strip():
                 doc.removed[i] = (props[0].rule, props[0].message)
-        for idx, c in anywhere:
-            for i in sorted(cands[idx]):
-                if i not in doc.removed and doc.matches(idx, c, i):
+        removed = doc.removed
+        for _idx, c in anywhere:  # judged once: no position can change their verdict
+            for i in sorted(cands[_idx]):
+                if i not in removed and c.matches(doc.content(i).strip()):
                     self._remove_line(doc, c, i)
         if not (positional or pos_spans or tails):
             return

@@ -91,9 +91,10 @@ class LineRule:
     max_words: int
 
     def matches(self, stripped: str) -> bool:
-        if self.prefix:
-            return any(p.match(stripped) for p in self.patterns)
-        return any(p.fullmatch(stripped) for p in self.patterns)
+        for p in self.patterns:  # usually one: patterns are joined into one alternation
+            if (p.match(stripped) if self.prefix else p.fullmatch(stripped)) is not None:
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,10 @@ class TailRule:
     on_prose: str
 
     def matches(self, stripped: str) -> bool:
-        return any(p.fullmatch(stripped) for p in self.patterns)
+        for p in self.patterns:
+            if p.fullmatch(stripped) is not None:
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)

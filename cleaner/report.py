@@ -44,7 +44,19 @@ def document_report(result: CleanResult, *, path: str | None, raw: bytes | None 
 
 
 def dumps(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    """JSON with one edit or flag per line: readable, and built with the C encoder
+    (``indent=`` would switch json to its pure-Python encoder, many times slower)."""
+    def enc(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    out = []
+    for key, value in report.items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(enc(v) for v in value)
+            out.append(f"  {enc(key)}: [\n    {items}\n  ]")
+        else:
+            out.append(f"  {enc(key)}: {enc(value)}")
+    return "{\n" + ",\n".join(out) + "\n}\n"
 
 
 def edits_from_report(report: dict[str, Any]) -> list[Edit]:
