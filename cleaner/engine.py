@@ -163,6 +163,7 @@ class Cleaner:
             compiled = [timed(c, self.timings) for c in compiled]
         self._compiled: tuple[CompiledRule, ...] = tuple(compiled)
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers])
+        self._limits = [getattr(c, "max_chars", 0) for c in compiled]
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from its arguments in a worker process: compiled native objects (the
@@ -176,16 +177,23 @@ class Cleaner:
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
         hits = self._prefilter.hits(lower_same_length(text))
-        if not hits:  # the common case at scale: nothing any rule could match
+        armed, deferred = self._prefilter.arm(hits, text, self._limits)
+        if not armed:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
         lines = Lines(text)
         starts = lines.starts
-        cands = self._prefilter.candidates(hits, starts)
+        cands = Prefilter.by_line(armed, starts)
+        later = Prefilter.by_line(deferred, starts) if deferred else {}
         detectors = [c for i, c in enumerate(self._compiled) if isinstance(c, DetectorRule) and i in cands]
         fired = {c.rule.code for c in detectors if c.fires(text)}
         for _ in range(3):
             doc = _Doc(text, lines, {k: set(v) for k, v in cands.items()}, starts)
             self._inline_edits(doc, fired)
+            # A line shortened by inline edits may now fit a rule's max_chars: judge it
+            # now, as a second cleaning would.
+            for idx, line_ids in later.items():
+                for i in line_ids & doc.inline.keys():
+                    doc.cands.setdefault(idx, set()).add(i)
             self._line_decisions(doc)
             if not detectors:
                 break

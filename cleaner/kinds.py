@@ -36,9 +36,9 @@ COMMON_KEYS = {
 # Keys each kind accepts besides the common ones, with their defaults.
 KIND_KEYS: dict[str, dict[str, Any]] = {
     "line": {"patterns": None, "match": "full", "position": "anywhere", "window": 8,
-             "take_next": 0, "max_words": 14},
+             "take_next": 0, "max_words": 14, "max_chars": 0},
     "span": {"patterns": None, "position": "anywhere", "window": 8},
-    "tail": {"patterns": None, "window": 40, "max_words": 14, "on_prose": "remove-marker"},
+    "tail": {"patterns": None, "window": 40, "max_words": 14, "on_prose": "remove-marker", "max_chars": 0},
     "repair": {"patterns": None, "replacement": None, "requires": []},
     "detector": {"signatures": None, "min_hits": 1, "absent": []},
     "mojibake": {},
@@ -89,8 +89,11 @@ class LineRule:
     window: int
     take_next: int
     max_words: int
+    max_chars: int  # 0: no limit; longer lines are never matched (labels are short)
 
     def matches(self, stripped: str) -> bool:
+        if self.max_chars and len(stripped) > self.max_chars:
+            return False
         for p in self.patterns:  # usually one: patterns are joined into one alternation
             if (p.match(stripped) if self.prefix else p.fullmatch(stripped)) is not None:
                 return True
@@ -123,8 +126,11 @@ class TailRule:
     window: int
     max_words: int
     on_prose: str
+    max_chars: int
 
     def matches(self, stripped: str) -> bool:
+        if self.max_chars and len(stripped) > self.max_chars:
+            return False
         for p in self.patterns:
             if p.fullmatch(stripped) is not None:
                 return True
@@ -203,14 +209,14 @@ def compile_rule(rule: Rule) -> CompiledRule:
         return LineRule(rule, _combined(rule, _compile_all(rule, "patterns")),
                         _choice(rule, "match", ("full", "prefix")) == "prefix",
                         _choice(rule, "position", POSITIONS), _int(rule, "window", 1),
-                        _int(rule, "take_next"), _int(rule, "max_words", 1))
+                        _int(rule, "take_next"), _int(rule, "max_words", 1), _int(rule, "max_chars"))
     if k == "span":
         return SpanRule(rule, _compile_all(rule, "patterns"),
                         _choice(rule, "position", POSITIONS), _int(rule, "window", 1))
     if k == "tail":
         return TailRule(rule, _combined(rule, _compile_all(rule, "patterns")), _int(rule, "window", 1),
                         _int(rule, "max_words", 1),
-                        _choice(rule, "on_prose", ("remove-marker", "flag")))
+                        _choice(rule, "on_prose", ("remove-marker", "flag")), _int(rule, "max_chars"))
     if k == "repair":
         repl = rule.options.get("replacement")
         if not isinstance(repl, str):

@@ -51,12 +51,48 @@ class Prefilter:
             return []
         return self._auto.find_matches_as_indexes(lowered, overlapping=True)
 
-    def candidates(self, hits: Sequence[tuple[int, int, int]], line_starts: Sequence[int]) -> dict[int, set[int]]:
-        """Map rule index -> indices of the lines where one of its triggers occurs."""
-        found: dict[int, set[int]] = {}
+    def arm(self, hits: Sequence[tuple[int, int, int]], text: str, limits: Sequence[int]
+            ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Split trigger hits into (rule index, offset) pairs that arm their rule, and
+        pairs deferred because the hit's line is longer than the rule's ``max_chars``.
+
+        Line bounds come from find/rfind around each hit, so a document whose hits all
+        sit in long prose lines is done without ever being split into lines.
+        """
+        armed: list[tuple[int, int]] = []
+        deferred: list[tuple[int, int]] = []
         rules = self._rules
-        for word, _start, end in hits:
-            line = bisect_right(line_starts, end - 1) - 1
-            for idx in rules[word]:
-                found.setdefault(idx, set()).add(line)
+        for word, start, end in hits:
+            idxs = rules[word]
+            length = -1
+            for idx in idxs:
+                limit = limits[idx]
+                if limit:
+                    if length < 0:
+                        length = _stripped_length(text, start, end)
+                    if length > limit:
+                        deferred.append((idx, start))
+                        continue
+                armed.append((idx, start))
+        return armed, deferred
+
+    @staticmethod
+    def by_line(pairs: Sequence[tuple[int, int]], line_starts: Sequence[int]) -> dict[int, set[int]]:
+        """Map rule index -> indices of the lines holding its armed offsets."""
+        found: dict[int, set[int]] = {}
+        for idx, pos in pairs:
+            found.setdefault(idx, set()).add(bisect_right(line_starts, pos) - 1)
         return found
+
+
+def _stripped_length(text: str, start: int, end: int) -> int:
+    """Length of the stripped line around [start, end). Any \r makes it 0 (always
+    armed): a lone \r ends a line too, and this quick measure only knows \n."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    if le < 0:
+        le = len(text)
+    if le - ls <= 80:  # short lines pass any sensible limit without slicing
+        return 0
+    seg = text[ls:le]
+    return 0 if "\r" in seg else len(seg.strip())
