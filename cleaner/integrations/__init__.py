@@ -13,10 +13,12 @@ submodule that needs them, so ``import cleaner.integrations`` never requires the
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..engine import Cleaner
 from ..loader import load_pack_file
 from ..model import Pack
@@ -42,6 +44,11 @@ class LazyCleaner:
         self.extra_packs: tuple[Pack, ...] = tuple(
             p if isinstance(p, Pack) else load_pack_file(p) for p in extra_packs)
         self._cleaner: Cleaner | None = self._build()
+        # Names the rules themselves, not just the options: pickled state is what
+        # datasets hashes for its map cache, and an upgrade that changes the shipped
+        # packs must not reuse results cleaned by the old ones.
+        self.rules_digest = hashlib.sha256(
+            f"{__version__}|{self._cleaner.rules!r}".encode()).hexdigest()[:16]
 
     def _build(self) -> Cleaner:
         return Cleaner(self.packs, select=self.select, ignore=self.ignore, extra_packs=self.extra_packs)
@@ -64,7 +71,7 @@ class LazyCleaner:
         # Shown in datatrove's executor.json and logs: names, not whole packs.
         extra = [p.name for p in self.extra_packs]
         return (f"LazyCleaner(packs={self.packs!r}, select={self.select!r}, "
-                f"ignore={self.ignore!r}, extra_packs={extra!r})")
+                f"ignore={self.ignore!r}, extra_packs={extra!r}, rules_digest={self.rules_digest!r})")
 
 
 def __getattr__(name: str) -> Any:

@@ -63,7 +63,7 @@ class CleanerStep(BaseFilter):
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         # Build the Cleaner before the timed loop, so its one-off cost (loading the
         # packs) is not charged to the task's first document.
-        self.lazy_cleaner.cleaner
+        _ = self.lazy_cleaner.cleaner
         yield from super().run(data, rank, world_size)
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
