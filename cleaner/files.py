@@ -89,17 +89,29 @@ def discover(paths: Sequence[Path]) -> Iterator[Job]:
 
 
 def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], extra: Sequence[Path] = ()) -> None:
-    """Refuse a run that would write into the input tree or give two inputs one output."""
+    """Refuse a run that would write into the input tree or give two inputs one output.
+
+    Paths are resolved per folder, not per file: resolving costs a system call per path
+    component, which on a folder of many small files cost more than cleaning them.
+    """
     out = out_dir.resolve()
     for root in inputs:
         r = root.resolve()
         if r.is_dir() and (out == r or r in out.parents):
             raise UsageError(f"-o {out_dir} lies inside the input folder {root}; choose an output folder outside it")
-    sources = {j.source.resolve() for j in jobs}
+    folders: dict[Path, Path] = {}
+
+    def real(p: Path) -> Path:
+        parent = folders.get(p.parent)
+        if parent is None:
+            parent = folders[p.parent] = p.parent.resolve()
+        return parent / p.name
+
+    sources = {real(j.source) for j in jobs}
     seen: dict[Path, Path] = {}
     for j in jobs:
         for rel in (j.rel, j.report_rel):
-            target = (out / rel).resolve()
+            target = out / rel  # rel comes from a walk below an input: no '..' in it
             if target in sources:
                 raise UsageError(f"writing {target} would overwrite an input; choose another -o folder")
             if target in seen and seen[target] != j.source:
@@ -107,7 +119,7 @@ def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], ext
                                  "clean them into separate -o folders")
             seen[target] = j.source
     for path in extra:
-        if path.resolve() in sources:
+        if real(path.absolute()) in sources:
             raise UsageError(f"writing {path} would overwrite an input")
 
 
@@ -131,21 +143,48 @@ def decode(raw: bytes) -> str:
                          "convert it to UTF-8 first") from exc
 
 
+_MADE: set[Path] = set()  # folders already created by this process
+
+
+def _tmp_for(path: Path) -> tuple[Path, int]:
+    """Create the temporary file beside ``path``: a name no other writer uses (pid and a
+    counter), created exclusively, with the usual umask-based permissions."""
+    if path.parent not in _MADE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _MADE.add(path.parent)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{next(_SEQ)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        return tmp, os.open(tmp, flags, 0o666)
+    except FileNotFoundError:  # the folder went away since we made it: make it again
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tmp, os.open(tmp, flags, 0o666)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file and a rename, so a reader never sees half a file."""
-    with atomic_output(path) as f:
-        f.write(data)
+    tmp, fd = _tmp_for(path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 @contextmanager
 def atomic_output(path: Path, compression: str = "") -> Iterator[BinaryIO]:
     """A binary stream that becomes ``path`` only when the block ends without error;
     ``compression`` ('.gz', '.zst' or '') compresses what is written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A name no other writer uses (pid and a counter), created exclusively; the mode
-    # argument gives the usual umask-based permissions. Cheaper than mkstemp per file.
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{next(_SEQ)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    tmp, fd = _tmp_for(path)
     try:
         with os.fdopen(fd, "wb") as raw:
             if compression == ".gz":
@@ -161,10 +200,7 @@ def atomic_output(path: Path, compression: str = "") -> Iterator[BinaryIO]:
                 yield raw
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
 
 

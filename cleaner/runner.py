@@ -31,6 +31,7 @@ Progress = Callable[[int, int], None]
 BATCH_LINES = 512
 BATCH_BYTES = 1 << 20
 PARQUET_ROWS = 1024
+TEXT_CHUNK = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,12 @@ _CLEANER: Cleaner | None = None
 def _init_worker(cleaner: Cleaner) -> None:
     global _CLEANER
     _CLEANER = cleaner
+
+
+def _text_tasks(jobs: list[Job], out_dir: Path) -> list[tuple[Job, DocStats | None, str | None, int]]:
+    # Several files per task: one task per small file spent more on passing it to a
+    # worker than on cleaning it.
+    return [_text_task(job, out_dir) for job in jobs]
 
 
 def _text_task(job: Job, out_dir: Path) -> tuple[Job, DocStats | None, str | None, int]:
@@ -136,14 +143,16 @@ def run(cleaner: Cleaner, jobs: list[Job], opts: RunOptions, summary: RunSummary
     try:
         with ExitStack() as stack:
             rejects = stack.enter_context(atomic_output(opts.rejects)) if opts.rejects else None
-            texts = [(j, opts.out_dir) for j in jobs if j.format == "text"]
-            for job, stats, error, nbytes in _ordered(pool, _text_task, texts, window):
-                if error is not None:
-                    summary.fail(str(job.source), error)
-                else:
-                    assert stats is not None
-                    summary.add(stats)
-                tick(1, nbytes or _size(job.source))
+            texts = [j for j in jobs if j.format == "text"]
+            chunks = [(texts[k : k + TEXT_CHUNK], opts.out_dir) for k in range(0, len(texts), TEXT_CHUNK)]
+            for results in _ordered(pool, _text_tasks, chunks, window):
+                for job, stats, error, nbytes in results:
+                    if error is not None:
+                        summary.fail(str(job.source), error)
+                    else:
+                        assert stats is not None
+                        summary.add(stats)
+                    tick(1, nbytes or _size(job.source))
             for job in jobs:
                 if job.format == "jsonl":
                     _run_records(pool, job, opts, summary, tick, rejects, window)
