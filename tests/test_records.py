@@ -54,7 +54,7 @@ def test_jsonl_nested_field(tmp_path: Path, name: str) -> None:
     assert main([str(src), "-o", str(out), "--text-field", "meta.body", "-q", "-j", "1"]) == 0
     lines = _read(out / name).splitlines(keepends=True)
     assert len(lines) == len(recs)
-    for rec, line in zip(recs, lines):
+    for rec, line in zip(recs, lines, strict=True):
         got = json.loads(line)
         assert got["meta"]["body"] == CL.clean(rec["meta"]["body"]).text
         assert got["id"] == rec["id"] and got["score"] == rec["score"]
