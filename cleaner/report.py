@@ -122,6 +122,16 @@ class RunSummary:
             self.per_pack[pack] += n
             self.names[code] = name
 
+    def merge(self, other: RunSummary) -> None:
+        """Add the counts of a part of the run (a worker's batch) to these."""
+        for name in ("files", "records", "changed", "failed", "bad_records", "chars_in", "chars_removed",
+                     "edits", "flags"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.per_rule.update(other.per_rule)
+        self.per_pack.update(other.per_pack)
+        self.names.update(other.names)
+        self.failures.extend(other.failures)
+
     def fail(self, where: str, reason: str, *, record: bool = False) -> None:
         if record:
             self.bad_records += 1

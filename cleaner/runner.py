@@ -22,7 +22,7 @@ from typing import Any, BinaryIO, TypeVar
 
 from .engine import Cleaner
 from .files import InputError, Job, atomic_output, open_records, read_text, split_name, write_atomic
-from .records import RecordOutcome, clean_batch
+from .records import clean_batch
 from .report import DocStats, RunSummary, document_report, dumps
 
 T = TypeVar("T")
@@ -78,9 +78,36 @@ def _text_task(job: Job, out_dir: Path) -> tuple[Job, DocStats | None, str | Non
     return job, DocStats.of(result), None, len(raw)
 
 
-def _record_task(batch: list[tuple[int, bytes]], path: tuple[str, ...], report_field: str | None) -> list[RecordOutcome]:
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What a worker sends back for a batch of records: the bytes to write, already
+    joined, the records it could not clean, and counts. Not one object per record: the
+    parent's share of the work is what limits scaling across cores."""
+
+    output: bytes
+    report: bytes
+    bad: tuple[tuple[int, str, bytes], ...]  # (line number, reason, raw line)
+    summary: RunSummary
+    nbytes: int
+    records: int
+
+
+def _record_task(batch: list[tuple[int, bytes]], path: tuple[str, ...], report_field: str | None,
+                 reject: bool) -> _Batch:
     assert _CLEANER is not None
-    return clean_batch(_CLEANER, batch, path, report_field)
+    out, rep, bad = [], [], []
+    part = RunSummary()
+    for o in clean_batch(_CLEANER, batch, path, report_field):
+        if o.error is not None:
+            bad.append((o.lineno, o.error, o.raw if o.raw.endswith(b"\n") else o.raw + b"\n"))
+            if reject:
+                continue
+        elif o.stats is not None:
+            part.add(o.stats, record=True)
+        out.append(o.output)
+        if o.report is not None:
+            rep.append(o.report)
+    return _Batch(b"".join(out), b"".join(rep), tuple(bad), part, sum(len(r) for _, r in batch), len(batch))
 
 
 def _texts_task(texts: list[str | None]) -> list[tuple[str | None, str | None, DocStats | None]]:
@@ -193,20 +220,17 @@ def _run_records(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary
     try:
         with stream, atomic_output(opts.out_dir / job.rel, comp) as out, \
                 atomic_output(opts.out_dir / job.report_rel, comp) as report:
-            tasks = ((batch, opts.text_field, opts.report_field) for (batch,) in _batches(stream))
-            for outcomes in _ordered(pool, _record_task, tasks, window):
-                for o in outcomes:
-                    if o.error is not None:
-                        summary.fail(f"{job.source}:{o.lineno}", o.error, record=True)
-                        if rejects is not None:
-                            rejects.write(o.raw if o.raw.endswith(b"\n") else o.raw + b"\n")
-                            continue
-                    elif o.stats is not None:
-                        summary.add(o.stats, record=True)
-                    out.write(o.output)
-                    if o.report is not None:
-                        report.write(o.report)
-                tick(len(outcomes), sum(len(o.raw) for o in outcomes))
+            reject = rejects is not None
+            tasks = ((batch, opts.text_field, opts.report_field, reject) for (batch,) in _batches(stream))
+            for result in _ordered(pool, _record_task, tasks, window):
+                for lineno, reason, raw in result.bad:
+                    summary.fail(f"{job.source}:{lineno}", reason, record=True)
+                    if rejects is not None:
+                        rejects.write(raw)
+                summary.merge(result.summary)
+                out.write(result.output)
+                report.write(result.report)
+                tick(result.records, result.nbytes)
     except (OSError, EOFError, ValueError) as exc:
         # A truncated or corrupt compressed stream: nothing half-written is left behind.
         summary.fail(str(job.source), f"cannot read: {exc or type(exc).__name__}")
