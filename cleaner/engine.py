@@ -164,6 +164,7 @@ class Cleaner:
         self._compiled: tuple[CompiledRule, ...] = tuple(compiled)
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers])
         self._limits = [getattr(c, "max_chars", 0) for c in compiled]
+        self._detectors = [i for i, c in enumerate(compiled) if isinstance(c, DetectorRule)]
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from its arguments in a worker process: compiled native objects (the
@@ -184,11 +185,12 @@ class Cleaner:
         starts = lines.starts
         cands = Prefilter.by_line(armed, starts)
         later = Prefilter.by_line(deferred, starts) if deferred else {}
-        detectors = [c for i, c in enumerate(self._compiled) if isinstance(c, DetectorRule) and i in cands]
+        detectors = [self._compiled[i] for i in self._detectors if i in cands]
         fired = {c.rule.code for c in detectors if c.fires(text)}
         for _ in range(3):
-            doc = _Doc(text, lines, {k: set(v) for k, v in cands.items()}, starts)
-            self._inline_edits(doc, fired)
+            # The document state changes candidate sets; a rerun needs the pristine ones.
+            doc = _Doc(text, lines, {k: set(v) for k, v in cands.items()} if detectors else cands, starts)
+            self._inline_edits(doc, fired, later)
             # A line shortened by inline edits may now fit a rule's max_chars: judge it
             # now, as a second cleaning would.
             for idx, line_ids in later.items():
@@ -232,8 +234,10 @@ class Cleaner:
 
     # -- stages -----------------------------------------------------------
 
-    def _inline_edits(self, doc: _Doc, fired: set[str]) -> None:
-        """Repairs and mojibake fixes first, then spans, all inside lines."""
+    def _inline_edits(self, doc: _Doc, fired: set[str], later: dict[int, set[int]]) -> None:
+        """Repairs and mojibake fixes first, then spans, all inside lines. Span rules
+        deferred for a line's length join any line that other inline edits touch: they
+        may fit once it is shorter (each round re-checks the limit)."""
         span_rules: dict[int, list[SpanRule]] = {}
         for idx, line_ids in doc.cands.items():
             c = self._compiled[idx]
@@ -252,6 +256,13 @@ class Cleaner:
                     self._mojibake_line(doc, c, i)
         for i, props in doc.inline.items():
             doc.inline[i] = _disjoint(props, doc)
+        if later:
+            touched = span_rules.keys() | doc.inline.keys()
+            for idx, line_ids in later.items():
+                c = self._compiled[idx]
+                if isinstance(c, SpanRule) and c.position == "anywhere":
+                    for i in line_ids & touched:
+                        span_rules.setdefault(i, []).append(c)
         for i, rules in span_rules.items():
             self._spans(doc, rules, i)
 

@@ -37,7 +37,7 @@ COMMON_KEYS = {
 KIND_KEYS: dict[str, dict[str, Any]] = {
     "line": {"patterns": None, "match": "full", "position": "anywhere", "window": 8,
              "take_next": 0, "max_words": 14, "max_chars": 0},
-    "span": {"patterns": None, "position": "anywhere", "window": 8},
+    "span": {"patterns": None, "position": "anywhere", "window": 8, "max_chars": 0},
     "tail": {"patterns": None, "window": 40, "max_words": 14, "on_prose": "remove-marker", "max_chars": 0},
     "repair": {"patterns": None, "replacement": None, "requires": []},
     "detector": {"signatures": None, "min_hits": 1, "absent": []},
@@ -106,8 +106,11 @@ class SpanRule:
     patterns: tuple[regex.Pattern[str], ...]
     position: str
     window: int
+    max_chars: int  # 0: no limit; a longer line is not searched
 
     def spans(self, content: str) -> list[tuple[int, int]]:
+        if self.max_chars and len(content.strip()) > self.max_chars:
+            return []
         found = []
         for p in self.patterns:
             for m in p.finditer(content):
@@ -212,7 +215,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
                         _int(rule, "take_next"), _int(rule, "max_words", 1), _int(rule, "max_chars"))
     if k == "span":
         return SpanRule(rule, _compile_all(rule, "patterns"),
-                        _choice(rule, "position", POSITIONS), _int(rule, "window", 1))
+                        _choice(rule, "position", POSITIONS), _int(rule, "window", 1), _int(rule, "max_chars"))
     if k == "tail":
         return TailRule(rule, _combined(rule, _compile_all(rule, "patterns")), _int(rule, "window", 1),
                         _int(rule, "max_words", 1),
