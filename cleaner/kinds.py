@@ -205,8 +205,23 @@ def _int(rule: Rule, key: str, lo: int = 0) -> int:
     return value
 
 
+# Compiled form of each Rule object, so the loader's validation and every Cleaner built
+# from the same packs share one compilation (compiling the patterns was most of the
+# start-up time). Keyed by identity, holding the rule so its id cannot be reused.
+_COMPILED: dict[int, tuple[Rule, CompiledRule]] = {}
+
+
 def compile_rule(rule: Rule) -> CompiledRule:
-    """Turn a validated rule into the object its kind's code applies."""
+    """Turn a validated rule into the object its kind's code applies (compiled once)."""
+    hit = _COMPILED.get(id(rule))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    compiled = _compile(rule)
+    _COMPILED[id(rule)] = (rule, compiled)
+    return compiled
+
+
+def _compile(rule: Rule) -> CompiledRule:
     k = rule.kind
     if k == "line":
         return LineRule(rule, _combined(rule, _compile_all(rule, "patterns")),
