@@ -467,7 +467,7 @@ def _assemble(doc: _Doc) -> CleanResult:
     starts, n = lines.starts, len(lines)
     last_kept = -1
     if doc.removed:
-        last_kept = max((i for i in lines.nonblank() if i not in doc.removed), default=-1)
+        last_kept = next((i for i in reversed(lines.nonblank()) if i not in doc.removed), -1)
     proposals: list[_Proposal] = []
     first_trailing = True
     for i in sorted(doc.removed):

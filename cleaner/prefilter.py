@@ -56,20 +56,27 @@ class Prefilter:
         """Split trigger hits into (rule index, offset) pairs that arm their rule, and
         pairs deferred because the hit's line is longer than the rule's ``max_chars``.
 
-        Line bounds come from find/rfind around each hit, so a document whose hits all
-        sit in long prose lines is done without ever being split into lines.
+        Line bounds come from find/rfind around each hit (once per line: hits arrive in
+        text order), so a document whose hits all sit in long prose lines is done
+        without ever being split into lines.
         """
         armed: list[tuple[int, int]] = []
         deferred: list[tuple[int, int]] = []
         rules = self._rules
+        line_start = line_end = -1
+        length = 0
         for word, start, end in hits:
-            idxs = rules[word]
-            length = -1
-            for idx in idxs:
+            if not line_start <= start < line_end:
+                line_start = text.rfind("\n", 0, start) + 1
+                line_end = text.find("\n", end)
+                if line_end < 0:
+                    line_end = len(text)
+                length = -1  # measured only if a rule of this line has a limit
+            for idx in rules[word]:
                 limit = limits[idx]
                 if limit:
                     if length < 0:
-                        length = _stripped_length(text, start, end)
+                        length = _stripped_length(text, line_start, line_end)
                     if length > limit:
                         deferred.append((idx, start))
                         continue
@@ -85,14 +92,10 @@ class Prefilter:
         return found
 
 
-def _stripped_length(text: str, start: int, end: int) -> int:
-    """Length of the stripped line around [start, end). Any \r makes it 0 (always
-    armed): a lone \r ends a line too, and this quick measure only knows \n."""
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", end)
-    if le < 0:
-        le = len(text)
-    if le - ls <= 80:  # short lines pass any sensible limit without slicing
+def _stripped_length(text: str, line_start: int, line_end: int) -> int:
+    """Length of the stripped line. Any \r makes it 0 (always armed): a lone \r ends
+    a line too, and these bounds only know \n."""
+    if line_end - line_start <= 80:  # short lines pass any sensible limit without slicing
         return 0
-    seg = text[ls:le]
+    seg = text[line_start:line_end]
     return 0 if "\r" in seg else len(seg.strip())
