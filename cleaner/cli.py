@@ -26,9 +26,10 @@ from rich.table import Table
 from .engine import Cleaner
 from .files import SUMMARY_NAME, InputError, UsageError, decode, discover, plan_outputs, read_text, write_atomic
 from .kinds import RuleError
+from .lint import FORMATS, Finding, colourise, findings, fix_in_place, render, unified_diff
 from .records import field_path
 from .replay import ReplayError, restore
-from .report import RunSummary, document_report, dumps, edits_from_report, sha256
+from .report import DocStats, RunSummary, document_report, dumps, edits_from_report, sha256
 from .runner import RunOptions, default_jobs
 from .runner import run as run_jobs
 
@@ -74,9 +75,23 @@ def clean_command(
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (default: all cores). Output is the same whatever the number.")] = 0,
     profile: Annotated[bool, typer.Option("--profile", help="Time each rule and print where the time went (runs in one process).")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary table, no progress bar.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; list what would be removed or repaired (exit 1 if anything).")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff of what would change (exit 1 if anything).")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Clean the files in place, atomically (exit 1 if any file changed).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="--check output: text, json, github or sarif.")] = "text",
+    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
 ) -> int:
     cleaner = Cleaner(select=_split(select) or None, ignore=_split(ignore), extra_packs=rules or [], profile=profile)
     err = Console(stderr=True, soft_wrap=True)
+    modes = [name for name, on in (("check", check), ("diff", diff), ("fix", fix)) if on]
+    if len(modes) > 1:
+        raise UsageError(f"choose one of --check, --diff and --fix, not {' and '.join('--' + m for m in modes)}")
+    if modes:
+        if output is not None:
+            raise UsageError(f"--{modes[0]} works on the inputs themselves; drop -o")
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        return _lint(cleaner, paths, modes[0], fmt, stdin_filename, err, quiet)
     if output is None:
         if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
             raise UsageError("give -o OUT to clean several inputs or a folder; one file or - prints to standard output")
@@ -109,6 +124,54 @@ def clean_command(
     if len(summary.failures) > 20:
         err.print(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
     return EXIT_OK if summary.ok else EXIT_FAILED
+
+
+def _lint(cleaner: Cleaner, paths: list[str], mode: str, fmt: str, stdin_name: str | None,
+          err: Console, quiet: bool) -> int:
+    summary = RunSummary()
+    found: list[Finding] = []
+    out = sys.stdout
+    colour = mode == "diff" and out.isatty() and not os.environ.get("NO_COLOR")
+
+    def one(name: str, text: str, source: Path | None) -> None:
+        res = cleaner.clean(text)
+        summary.add(DocStats.of(res))
+        if mode == "check":
+            found.extend(findings(name, res))
+        elif mode == "diff":
+            d = unified_diff(name, res)
+            out.write(colourise(d) if colour else d)
+        elif source is None:  # --fix on standard input: the fixed text goes to standard output
+            out.write(res.text)
+        elif fix_in_place(source, res):
+            out.write(f"Fixing {name}\n")
+
+    if paths == ["-"]:
+        try:
+            one(stdin_name or "-", decode(sys.stdin.buffer.read()), None)
+        except InputError as exc:
+            summary.fail(stdin_name or "-", str(exc))
+    else:
+        for job in discover([Path(p) for p in paths]):
+            if job.format != "text":
+                summary.fail(str(job.source), f"--{mode} cleans text files; use -o OUT for {job.format} files")
+                continue
+            try:
+                text, _ = read_text(job.source)
+            except InputError as exc:
+                summary.fail(str(job.source), str(exc))
+                continue
+            one(str(job.source), text, job.source)
+    if mode == "check":
+        out.write(render(found, fmt, cleaner.rules))
+    out.flush()
+    for where, reason in summary.failures:
+        err.print(f"[red]error[/red]: {where}: {reason}", highlight=False)
+    if not quiet and fmt == "text":
+        verb = {"check": "would change", "diff": "would change", "fix": "changed"}[mode]
+        err.print(f"{summary.changed} of {summary.files} file(s) {verb}; {summary.edits} edit(s), "
+                  f"{summary.flags} flagged", highlight=False)
+    return summary.exit_code(changes_fail=True)
 
 
 def _interactive() -> bool:

@@ -161,10 +161,13 @@ def _tmp_for(path: Path) -> tuple[Path, int]:
         return tmp, os.open(tmp, flags, 0o666)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename, so a reader never sees half a file."""
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write via a temporary file and a rename, so a reader never sees half a file.
+    ``mode`` sets the permissions (in-place fixes keep the file's own)."""
     tmp, fd = _tmp_for(path)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

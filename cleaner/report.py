@@ -143,6 +143,13 @@ class RunSummary:
     def ok(self) -> bool:
         return not (self.failed or self.bad_records)
 
+    def exit_code(self, *, changes_fail: bool = False) -> int:
+        """0 done (and, where changes fail the run, nothing to change); 1 something was or
+        would be changed (--check, --diff, --fix); 3 some inputs could not be cleaned."""
+        if not self.ok:
+            return 3
+        return 1 if changes_fail and self.changed else 0
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": REPORT_VERSION,

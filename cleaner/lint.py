@@ -1,0 +1,142 @@
+"""Linter-style modes: --check reports, --diff shows, --fix rewrites in place.
+
+The functions here return text and outcomes; the CLI prints them. Findings use the
+convention editors and CI systems parse: ``path:line:col: CODE message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .files import write_atomic
+from .model import CleanResult, Rule
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    action: str  # remove | repair | flag
+    message: str
+    text: str
+
+
+def findings(path: str, result: CleanResult) -> list[Finding]:
+    """One finding per edit (what --fix would change) and per flag (what it would keep),
+    placed on the edit's first visible character: a removal that also takes the blank
+    lines around a line should point at the line, not at the blank before it."""
+    out = []
+    for e in result.edits:
+        line, col = _first_visible(e.text, e.line, e.column)
+        out.append(Finding(path, line, col, e.rule, e.name, e.action, e.message, e.text.strip()))
+    for f in result.flags:
+        line, col = _first_visible(f.text, f.line, f.column)
+        out.append(Finding(path, line, col, f.rule, f.name, "flag", f.message, f.text.strip()))
+    return sorted(out, key=lambda f: (f.line, f.column, f.code))
+
+
+def _first_visible(text: str, line: int, column: int) -> tuple[int, int]:
+    lead = text[: len(text) - len(text.lstrip())]
+    if not lead or lead == text:
+        return line, column
+    breaks = lead.count("\n") + lead.count("\r") - lead.count("\r\n")
+    if not breaks:
+        return line, column + len(lead)
+    last = max(lead.rfind("\n"), lead.rfind("\r"))
+    return line + breaks, len(lead) - last
+
+
+def render(items: Sequence[Finding], fmt: str, rules: Iterable[Rule] = ()) -> str:
+    if fmt == "text":
+        return "".join(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
+                       f"{' (flagged, kept)' if f.action == 'flag' else ''}\n" for f in items)
+    if fmt == "json":
+        return json.dumps([_as_dict(f) for f in items], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "github":
+        # GitHub Actions workflow commands: one annotation per finding on the PR diff.
+        return "".join(f"::{'notice' if f.action == 'flag' else 'warning'} file={f.path},line={f.line},"
+                       f"col={f.column},title={f.code} {f.name}::{_gh_escape(f.message)}\n" for f in items)
+    if fmt == "sarif":
+        return json.dumps(_sarif(items, rules), ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
+
+
+def _as_dict(f: Finding) -> dict[str, Any]:
+    return {k: getattr(f, k) for k in Finding.__dataclass_fields__}
+
+
+def _gh_escape(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _sarif(items: Sequence[Finding], rules: Iterable[Rule]) -> dict[str, Any]:
+    """A SARIF 2.1.0 log, the format code-scanning services read."""
+    used = {f.code for f in items}
+    descriptors = [{"id": r.code, "name": r.name, "shortDescription": {"text": r.message},
+                    "fullDescription": {"text": r.why}, "properties": {"pack": r.pack, "kind": r.kind}}
+                   for r in rules if r.code in used]
+    results = [{
+        "ruleId": f.code,
+        "level": "note" if f.action == "flag" else "warning",
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": Path(f.path).as_posix()},
+            "region": {"startLine": f.line, "startColumn": f.column},
+        }}],
+    } for f in items]
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "cleaner", "version": __version__, "rules": descriptors}},
+                  "results": results}],
+    }
+
+
+def unified_diff(path: str, result: CleanResult) -> str:
+    if not result.edits:
+        return ""
+    before = result.original.splitlines(keepends=True)
+    after = result.text.splitlines(keepends=True)
+    lines = difflib.unified_diff(before, after, fromfile=f"a/{path}", tofile=f"b/{path}")
+    return "".join(ln if ln.endswith(("\n", "\r")) else ln + "\n\\ No newline at end of file\n" for ln in lines)
+
+
+def colourise(diff: str) -> str:
+    """ANSI colours for a terminal: additions green, removals red, hunks cyan."""
+    out = []
+    for ln in diff.splitlines(keepends=True):
+        if ln.startswith(("+++", "---")):
+            out.append(f"\x1b[1m{ln.rstrip()}\x1b[0m\n")
+        elif ln.startswith("@@"):
+            out.append(f"\x1b[36m{ln.rstrip()}\x1b[0m\n")
+        elif ln.startswith("+"):
+            out.append(f"\x1b[32m{ln.rstrip()}\x1b[0m\n")
+        elif ln.startswith("-"):
+            out.append(f"\x1b[31m{ln.rstrip()}\x1b[0m\n")
+        else:
+            out.append(ln)
+    return "".join(out)
+
+
+def fix_in_place(path: Path, result: CleanResult) -> bool:
+    """Rewrite ``path`` with the clean text, atomically, keeping its permissions.
+    Returns whether the file changed."""
+    if not result.edits:
+        return False
+    real = Path(os.path.realpath(path))  # through a symlink to the file it names, not over the link
+    mode = stat.S_IMODE(os.stat(real).st_mode)
+    write_atomic(real, result.text.encode("utf-8"), mode=mode)
+    return True
