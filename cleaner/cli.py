@@ -13,8 +13,9 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,8 +24,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from . import config
 from .engine import Cleaner
-from .files import SUMMARY_NAME, InputError, UsageError, decode, discover, plan_outputs, read_text, write_atomic
+from .files import (
+    SUMMARY_NAME,
+    InputError,
+    Job,
+    UsageError,
+    decode,
+    discover,
+    plan_outputs,
+    read_text,
+    write_atomic,
+)
 from .kinds import RuleError
 from .lint import FORMATS, Finding, colourise, findings, fix_in_place, render, unified_diff
 from .records import field_path
@@ -34,7 +46,7 @@ from .runner import RunOptions, default_jobs
 from .runner import run as run_jobs
 
 EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
-SUBCOMMANDS = ("restore", "rules", "rule")
+SUBCOMMANDS = ("restore", "rules", "rule", "config")
 
 clean_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
@@ -69,7 +81,10 @@ def clean_command(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML); repeatable.")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules: codes, code prefixes, rule or pack names (comma-separated).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules: codes, code prefixes, rule or pack names.")] = None,
-    text_field: Annotated[str, typer.Option("--text-field", help="Records: the field to clean; dots reach into nested objects (meta.body).")] = "text",
+    extend_select: Annotated[list[str] | None, typer.Option("--extend-select", help="Add these rules to the selection.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob; repeatable.")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Use this cleaner.toml or pyproject.toml instead of the nearest one.")] = None,
+    text_field: Annotated[str | None, typer.Option("--text-field", help="Records: the field to clean; dots reach into nested objects (meta.body). Default: text.")] = None,
     report_field: Annotated[str | None, typer.Option("--report-field", help="Records: put each record's edits in this field instead of a side report.")] = None,
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Records that cannot be cleaned go here instead of passing through unchanged.")] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (default: all cores). Output is the same whatever the number.")] = 0,
@@ -81,7 +96,11 @@ def clean_command(
     fmt: Annotated[str, typer.Option("--format", help="--check output: text, json, github or sarif.")] = "text",
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
 ) -> int:
-    cleaner = Cleaner(select=_split(select) or None, ignore=_split(ignore), extra_packs=rules or [], profile=profile)
+    cfg = config.resolve(paths, config_file)
+    cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
+                      ignore=[*cfg.ignore, *_split(ignore)], extra_packs=[*cfg.rules, *(rules or [])],
+                      profile=profile)
+    cfg = replace(cfg, exclude=(*cfg.exclude, *(exclude or [])))
     err = Console(stderr=True, soft_wrap=True)
     modes = [name for name, on in (("check", check), ("diff", diff), ("fix", fix)) if on]
     if len(modes) > 1:
@@ -91,7 +110,7 @@ def clean_command(
             raise UsageError(f"--{modes[0]} works on the inputs themselves; drop -o")
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        return _lint(cleaner, paths, modes[0], fmt, stdin_filename, err, quiet)
+        return _lint(cleaner, cfg, paths, modes[0], fmt, stdin_filename, err, quiet)
     if output is None:
         if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
             raise UsageError("give -o OUT to clean several inputs or a folder; one file or - prints to standard output")
@@ -99,11 +118,11 @@ def clean_command(
     if "-" in paths:
         raise UsageError("standard input (-) prints to standard output; drop -o or name files")
     try:
-        path = field_path(text_field)
+        path = field_path(text_field or cfg.text_field or "text")
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     inputs = [Path(p) for p in paths]
-    found = list(discover(inputs))
+    found = _configured(discover(inputs), cfg)
     plan_outputs(found, output, inputs, [rejects] if rejects else [])
     n_jobs = 1 if profile else (jobs if jobs > 0 else default_jobs())
     opts = RunOptions(output, n_jobs, path, report_field, rejects)
@@ -126,15 +145,32 @@ def clean_command(
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
-def _lint(cleaner: Cleaner, paths: list[str], mode: str, fmt: str, stdin_name: str | None,
+def _configured(jobs: Iterable[Job], cfg: config.Config) -> list[Job]:
+    """Drop excluded files and attach per-file ignores; globs match paths relative to
+    the configuration's folder (or as given, for files outside it)."""
+    base = cfg.source.parent.resolve() if cfg.source else Path.cwd().resolve()
+    out = []
+    for job in jobs:
+        absolute = job.source.absolute()
+        try:
+            rel = absolute.relative_to(base).as_posix()
+        except ValueError:
+            rel = job.source.as_posix()
+        if cfg.excluded(rel):
+            continue
+        out.append(replace(job, ignore=cfg.ignored_for(rel)))
+    return out
+
+
+def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt: str, stdin_name: str | None,
           err: Console, quiet: bool) -> int:
     summary = RunSummary()
     found: list[Finding] = []
     out = sys.stdout
     colour = mode == "diff" and out.isatty() and not os.environ.get("NO_COLOR")
 
-    def one(name: str, text: str, source: Path | None) -> None:
-        res = cleaner.clean(text)
+    def one(name: str, text: str, source: Path | None, ignore: tuple[str, ...] = ()) -> None:
+        res = cleaner.variant(ignore).clean(text)
         summary.add(DocStats.of(res))
         if mode == "check":
             found.extend(findings(name, res))
@@ -152,7 +188,7 @@ def _lint(cleaner: Cleaner, paths: list[str], mode: str, fmt: str, stdin_name: s
         except InputError as exc:
             summary.fail(stdin_name or "-", str(exc))
     else:
-        for job in discover([Path(p) for p in paths]):
+        for job in _configured(discover([Path(p) for p in paths]), cfg):
             if job.format != "text":
                 summary.fail(str(job.source), f"--{mode} cleans text files; use -o OUT for {job.format} files")
                 continue
@@ -161,7 +197,7 @@ def _lint(cleaner: Cleaner, paths: list[str], mode: str, fmt: str, stdin_name: s
             except InputError as exc:
                 summary.fail(str(job.source), str(exc))
                 continue
-            one(str(job.source), text, job.source)
+            one(str(job.source), text, job.source, job.ignore)
     if mode == "check":
         out.write(render(found, fmt, cleaner.rules))
     out.flush()
@@ -317,6 +353,17 @@ def rule_command(
             print("\n".join(lines))
             return EXIT_OK
     raise UsageError(f"no rule {code!r}; `clean rules` lists them")
+
+
+@sub_app.command("config", help="Print the configuration a run on PATHS would use, and where it comes from.")
+@_exit_code
+def config_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Inputs, to find the nearest configuration from.")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="A cleaner.toml or pyproject.toml to read.")] = None,
+) -> int:
+    cfg = config.resolve(paths or ["."], config_file)
+    print(json.dumps(cfg.as_dict(), indent=2))
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -166,6 +166,17 @@ class Cleaner:
         self._limits = [getattr(c, "max_chars", 0) for c in compiled]
         self._detectors = [i for i, c in enumerate(compiled) if isinstance(c, DetectorRule)]
 
+    def variant(self, extra_ignore: Sequence[str]) -> Cleaner:
+        """This cleaner with more rules ignored (per-file ignores), built once per set."""
+        key = tuple(sorted(set(extra_ignore)))
+        if not key:
+            return self
+        cache = self.__dict__.setdefault("_variants", {})
+        if key not in cache:
+            packs, select, ignore, extra, profile = self._args
+            cache[key] = Cleaner(packs, select=select, ignore=[*ignore, *key], extra_packs=extra, profile=profile)
+        return cache[key]
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from its arguments in a worker process: compiled native objects (the
         # automaton, some regexes) are cheaper to rebuild than to ship.

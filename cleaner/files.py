@@ -60,6 +60,7 @@ class Job:
     source: Path
     rel: Path  # where it lands below the output folder
     format: Format = "text"
+    ignore: tuple[str, ...] = ()  # rules the configuration switches off for this file
 
     @property
     def report_rel(self) -> Path:

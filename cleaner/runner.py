@@ -72,7 +72,7 @@ def _text_task(job: Job, out_dir: Path) -> tuple[Job, DocStats | None, str | Non
         text, raw = read_text(job.source)
     except InputError as exc:
         return job, None, str(exc), 0
-    result = _CLEANER.clean(text)
+    result = _CLEANER.variant(job.ignore).clean(text)
     write_atomic(out_dir / job.rel, result.text.encode("utf-8"))
     write_atomic(out_dir / job.report_rel, dumps(document_report(result, path=str(job.source), raw=raw)).encode())
     return job, DocStats.of(result), None, len(raw)
@@ -93,11 +93,11 @@ class _Batch:
 
 
 def _record_task(batch: list[tuple[int, bytes]], path: tuple[str, ...], report_field: str | None,
-                 reject: bool) -> _Batch:
+                 reject: bool, ignore: tuple[str, ...] = ()) -> _Batch:
     assert _CLEANER is not None
     out, rep, bad = [], [], []
     part = RunSummary()
-    for o in clean_batch(_CLEANER, batch, path, report_field):
+    for o in clean_batch(_CLEANER.variant(ignore), batch, path, report_field):
         if o.error is not None:
             bad.append((o.lineno, o.error, o.raw if o.raw.endswith(b"\n") else o.raw + b"\n"))
             if reject:
@@ -110,15 +110,16 @@ def _record_task(batch: list[tuple[int, bytes]], path: tuple[str, ...], report_f
     return _Batch(b"".join(out), b"".join(rep), tuple(bad), part, sum(len(r) for _, r in batch), len(batch))
 
 
-def _texts_task(texts: list[str | None]) -> list[tuple[str | None, str | None, DocStats | None]]:
+def _texts_task(texts: list[str | None], ignore: tuple[str, ...] = ()) -> list[tuple[str | None, str | None, DocStats | None]]:
     """Parquet rows: (clean text, details as JSON or None, stats); None rows pass."""
     assert _CLEANER is not None
+    cleaner = _CLEANER.variant(ignore)
     out: list[tuple[str | None, str | None, DocStats | None]] = []
     for t in texts:
         if t is None:
             out.append((None, None, None))
             continue
-        res = _CLEANER.clean(t)
+        res = cleaner.clean(t)
         details = None
         if res.edits or res.flags:
             details = json.dumps({"edits": [e.to_dict() for e in res.edits],
@@ -221,7 +222,7 @@ def _run_records(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary
         with stream, atomic_output(opts.out_dir / job.rel, comp) as out, \
                 atomic_output(opts.out_dir / job.report_rel, comp) as report:
             reject = rejects is not None
-            tasks = ((batch, opts.text_field, opts.report_field, reject) for (batch,) in _batches(stream))
+            tasks = ((batch, opts.text_field, opts.report_field, reject, job.ignore) for (batch,) in _batches(stream))
             for result in _ordered(pool, _record_task, tasks, window):
                 for lineno, reason, raw in result.bad:
                     summary.fail(f"{job.source}:{lineno}", reason, record=True)
@@ -266,7 +267,7 @@ def _run_parquet(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary
         batches = ((b,) for b in src.iter_batches(batch_size=PARQUET_ROWS))
         # Clean each batch's text column in the pool, in order.
         def task(batch: Any) -> tuple[Any, Future[Any]]:
-            return batch, pool.submit(_texts_task, batch.column(column).to_pylist())
+            return batch, pool.submit(_texts_task, batch.column(column).to_pylist(), job.ignore)
 
         pending: deque[tuple[Any, Future[Any]]] = deque()
 

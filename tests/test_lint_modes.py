@@ -129,3 +129,11 @@ def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
 
     again = _pre_commit(repo, "cleaner-fix", "article.txt", "tidy.txt")
     assert again.returncode == 0, again.stdout + again.stderr
+
+    # A file whose cleaning the project's configuration switches off passes untouched.
+    (repo / "quoted.txt").write_text(DIRTY, encoding="utf-8")
+    (repo / "cleaner.toml").write_text('[per-file-ignores]\n"quoted.txt" = ["CM"]\n', encoding="utf-8")
+    _git(repo, "add", ".")
+    off = _pre_commit(repo, "cleaner-fix", "quoted.txt")
+    assert off.returncode == 0, off.stdout + off.stderr
+    assert (repo / "quoted.txt").read_text(encoding="utf-8") == DIRTY
