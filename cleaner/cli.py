@@ -26,6 +26,7 @@ from rich.table import Table
 
 from . import config
 from .engine import Cleaner
+from .examples import check_rule
 from .files import (
     SUMMARY_NAME,
     InputError,
@@ -39,6 +40,7 @@ from .files import (
 )
 from .kinds import RuleError
 from .lint import FORMATS, Finding, colourise, findings, fix_in_place, render, unified_diff
+from .model import Rule
 from .records import field_path
 from .replay import ReplayError, restore
 from .report import DocStats, RunSummary, document_report, dumps, edits_from_report, sha256
@@ -142,7 +144,7 @@ def clean_command(
         err.print(f"[red]error[/red]: {where}: {reason}", highlight=False)
     if len(summary.failures) > 20:
         err.print(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
-    return EXIT_OK if summary.ok else EXIT_FAILED
+    return summary.exit_code()
 
 
 def _configured(jobs: Iterable[Job], cfg: config.Config) -> list[Job]:
@@ -321,19 +323,46 @@ def restore_command(
     return EXIT_OK
 
 
-@sub_app.command("rules", help="List every rule of the loaded packs.")
+@sub_app.command("rules", help="List every rule (code, name, pack, kind, safety, status), or `rules test PACK...` to check packs.")
 @_exit_code
 def rules_command(
+    args: Annotated[list[str] | None, typer.Argument(help="Nothing to list the rules; `test PACK...` to validate packs and run their examples.")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
 ) -> int:
+    if args and args[0] == "test":
+        return _test_packs([Path(a) for a in args[1:]])
+    if args:
+        raise UsageError(f"unknown `clean rules` action {args[0]!r}; use `clean rules` or `clean rules test PACK...`")
     table = Table()
-    for col in ("code", "name", "pack", "kind", "action"):
+    for col in ("code", "name", "pack", "kind", "safety", "status"):
         table.add_column(col)
     for r in _build(rules, None, None).rules:
-        action = r.options.get("action", "remove")
-        table.add_row(r.code, r.name, r.pack, r.kind, "repair" if r.kind in ("repair", "mojibake") else action)
-    Console().print(table)
+        table.add_row(r.code, r.name, r.pack, r.kind, _safety(r),
+                      "flags only" if r.options.get("action") == "flag" else "active")
+    Console(soft_wrap=True).print(table)
     return EXIT_OK
+
+
+def _safety(rule: Rule) -> str:
+    if rule.kind == "detector":
+        return "gates repairs"
+    return "rewrites" if rule.kind in ("repair", "mojibake") else "removes"
+
+
+def _test_packs(paths: list[Path]) -> int:
+    """Validate user packs and run their examples with the default packs beside them,
+    as `--rules` would use them."""
+    if not paths:
+        raise UsageError("name the packs to test: clean rules test my_pack.toml")
+    cleaner = Cleaner(extra_packs=paths)  # a broken pack raises RuleError: file, rule, key, line
+    mine = [r for p in cleaner.packs[-len(paths):] for r in p.rules]
+    failures = [f for r in mine for f in check_rule(cleaner, r)]
+    examples = sum(len(r.examples) for r in mine)
+    for f in failures:
+        print(f"{f.rule.source}: {f.rule.code} {f.rule.name}: {f.example.expect} example {f.example.text[:60]!r}: {f.problem}")
+    print(f"{len(mine)} rules, {examples} examples: "
+          f"{'all passed' if not failures else f'{len(failures)} failed'}")
+    return 1 if failures else EXIT_OK
 
 
 @sub_app.command("rule", help="Explain one rule: what it removes, why, and its examples.")

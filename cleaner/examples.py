@@ -26,7 +26,9 @@ def check_rule(cleaner: Cleaner, rule: Rule) -> list[ExampleFailure]:
         if rule.options.get("action") == "flag":  # an unsure rule's "remove" is a flag
             mine += [f for f in res.flags if f.rule == rule.code]
         if ex.expect == "remove" and not mine:
-            failures.append(ExampleFailure(rule, ex, "expected the rule to edit this example; it did not"))
+            others = sorted({e.rule for e in res.edits})
+            why = f"; {', '.join(others)} edited it first" if others else ""
+            failures.append(ExampleFailure(rule, ex, f"expected the rule to edit this example; it did not{why}"))
         elif ex.expect == "keep" and mine:
             failures.append(ExampleFailure(rule, ex, f"expected no edit, got {mine[0].text!r}"))
         if ex.output is not None and res.text != ex.output:

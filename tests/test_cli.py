@@ -148,3 +148,27 @@ def test_folder_without_output_is_a_usage_error(seeds: Path) -> None:
 def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--no-such-option", "x.txt"]) == 2
     assert "No such option" in capsys.readouterr().err
+
+
+def test_rules_test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[pack]\nname = "mine"\n\n[[rule]]\ncode = "MY001"\nname = "gazette-app"\nkind = "line"\n'
+                    'triggers = ["gazette app"]\npatterns = ["get the gazette app"]\nmessage = "m"\nwhy = "w"\n'
+                    'remove = ["Get the Gazette app", "Download the Gazette app today"]\nkeep = ["No."]\n',
+                    encoding="utf-8")
+    assert main(["rules", "test", str(pack)]) == 1
+    out = capsys.readouterr().out
+    assert f"{pack}:5: MY001 gazette-app: remove example 'Download the Gazette app today'" in out
+    assert "1 rules, 3 examples: 1 failed" in out
+    pack.write_text(pack.read_text(encoding="utf-8").replace(', "Download the Gazette app today"', ""),
+                    encoding="utf-8")
+    assert main(["rules", "test", str(pack)]) == 0
+    pack.write_text(pack.read_text(encoding="utf-8").replace("patterns =", "patern ="), encoding="utf-8")
+    assert main(["rules", "test", str(pack)]) == 2
+    assert "unknown key 'patern'" in capsys.readouterr().err
+
+
+def test_rules_listing_shows_safety(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert "rewrites" in out and "removes" in out and "gates repairs" in out

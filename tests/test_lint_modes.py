@@ -137,3 +137,11 @@ def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
     off = _pre_commit(repo, "cleaner-fix", "quoted.txt")
     assert off.returncode == 0, off.stdout + off.stderr
     assert (repo / "quoted.txt").read_text(encoding="utf-8") == DIRTY
+
+
+def test_check_stdin_with_a_name(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DIRTY.encode())))
+    assert main(["--check", "--stdin-filename", "notes/a.txt", "-"]) == 1
+    assert capsys.readouterr().out == "notes/a.txt:3:1: CM001 Comment form heading\n"

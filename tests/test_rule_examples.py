@@ -70,3 +70,14 @@ def test_rules_doc_covers_every_key_and_kind() -> None:
         assert f"`{kind}`" in doc and re.search(rf"^###.*`{kind}`", doc, re.M), kind
     for pack in CLEANER.packs:
         assert f"`{pack.name}`" in doc, pack.name
+
+
+def test_rules_doc_pack_table_counts() -> None:
+    """The default-pack table in docs/rules.md states each pack's rule count: keep it true."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    for pack in CLEANER.packs:
+        m = re.search(rf"^\| `{pack.name}` \| `(\w+)` \| (\d+) \|", doc, re.M)
+        assert m, pack.name
+        assert m.group(1) == pack.rules[0].code[:2] and int(m.group(2)) == len(pack.rules), pack.name
