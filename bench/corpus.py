@@ -11,7 +11,6 @@ benchmarks write their inputs to a temporary folder and delete it afterwards.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -23,29 +22,16 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 BENCH_DIR = Path(__file__).resolve().parent
 MB = 1_000_000
 
 
-def _load_sibling(name: str) -> ModuleType:
-    # bench/ is not a package; load siblings by path as eval_text.py does, under the
-    # same module key so a sibling loaded by several scripts is loaded once.
-    key = f"_bench_{name}"
-    if key in sys.modules:
-        return sys.modules[key]
-    spec = importlib.util.spec_from_file_location(key, BENCH_DIR / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    spec.loader.exec_module(module)
-    return module
+# bench/ is a folder of scripts: siblings import by name with it on the path.
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+import eval_text  # noqa: E402
 
-
-# eval_text owns the corpus location and the two output layouts; reuse them rather than
-# keep a second copy of the format handling.
-eval_text = _load_sibling("eval_text")
 DEFAULT_CORPUS: Path = eval_text.DEFAULT_CORPUS
 SOURCES: tuple[str, ...] = eval_text.SOURCES
 

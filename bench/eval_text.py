@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -36,22 +34,10 @@ CleanFn = Callable[[str], str]
 Results = dict[str, dict[str, dict[str, float]]]
 
 
-def _load_sibling(name: str) -> ModuleType:
-    # bench/ is not a package and the test imports this file by path, so a plain
-    # ``import shingles`` would depend on sys.path; load the sibling by path instead.
-    key = f"_bench_{name}"
-    if key in sys.modules:
-        return sys.modules[key]
-    spec = importlib.util.spec_from_file_location(key, BENCH_DIR / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-shingles = _load_sibling("shingles")
-
+# bench/ is a folder of scripts, not a package: put it on the path so siblings import
+# by name wherever the script (or the test that loads it by path) runs from.
+sys.path.insert(0, str(BENCH_DIR))
+import shingles  # noqa: E402
 
 # --- corpus loading ---------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ summed RSS of the process tree, sampled every 0.1 s from /proc, is reported besi
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shutil
 import sys
@@ -29,7 +28,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 GB = 1_000_000_000
@@ -37,18 +35,8 @@ MiB = 1 << 20  # write buffer
 MB = 1_000_000  # RSS is reported in decimal MB, like the sizes
 
 
-def _load_corpus() -> ModuleType:
-    # bench/ is not a package: load the sibling by path (as eval_text.py does).
-    key = "_bench_corpus"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).resolve().parent / "corpus.py")
-        assert spec is not None and spec.loader is not None
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-cp = _load_corpus()
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ holds scripts, not a package
+import corpus as cp  # noqa: E402
 
 
 @dataclass

@@ -22,7 +22,6 @@ escaping and file names are overhead, not payload).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shutil
 import sys
@@ -31,23 +30,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-
-def _load_corpus() -> ModuleType:
-    # bench/ is not a package: load the sibling by path (as eval_text.py does), so the
-    # script runs from any working directory without touching sys.path.
-    key = "_bench_corpus"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).resolve().parent / "corpus.py")
-        assert spec is not None and spec.loader is not None
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-cp = _load_corpus()
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ holds scripts, not a package
+import corpus as cp  # noqa: E402
 
 TARGETS = {"cleaner_vs_floor": 0.25, "cleaner_vs_c4": 2.0, "j2_over_j1": 1.8}
 WARMUP_DOCS = 20
