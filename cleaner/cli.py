@@ -36,6 +36,7 @@ from .files import (
     discover,
     plan_outputs,
     read_text,
+    same_file,
     write_atomic,
 )
 from .kinds import RuleError
@@ -181,8 +182,12 @@ def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt
             out.write(colourise(d) if colour else d)
         elif source is None:  # --fix on standard input: the fixed text goes to standard output
             out.write(res.text)
-        elif fix_in_place(source, res):
-            out.write(f"Fixing {name}\n")
+        else:
+            try:
+                if fix_in_place(source, res):
+                    out.write(f"Fixing {name}\n")
+            except OSError as exc:
+                summary.fail(name, f"cannot write the fixed file: {exc.strerror or exc}; it is unchanged")
 
     if paths == ["-"]:
         try:
@@ -263,6 +268,8 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
     except InputError as exc:
         err.print(f"[red]error[/red]: {path}: {exc}", highlight=False)
         return EXIT_FAILED
+    if report_path is not None and path != "-" and same_file(report_path, Path(path)):
+        raise UsageError(f"--report {report_path} is the input itself; name another file")
     result = cleaner.clean(text)
     sys.stdout.buffer.write(result.text.encode("utf-8"))
     sys.stdout.flush()
@@ -310,10 +317,10 @@ def restore_command(
     except (InputError, OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"cannot read {output_file} with {report_file}: {exc}") from exc
     try:
-        original = restore(text, edits).encode(data["input"].get("encoding", "utf-8"))
+        original = restore(text, edits).encode(data.get("input", {}).get("encoding", "utf-8"))
     except ReplayError as exc:
         raise UsageError(f"{report_file} does not fit {output_file}: {exc}") from exc
-    if sha256(original) != data["input"]["sha256"]:
+    if sha256(original) != data.get("input", {}).get("sha256"):
         raise UsageError(f"restored text does not match the input hash in {report_file}; was the output edited?")
     if dest is None:
         sys.stdout.buffer.write(original)

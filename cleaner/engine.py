@@ -8,7 +8,7 @@ nothing changes: that fixpoint is what makes cleaning the output again a no-op.
 
 from __future__ import annotations
 
-import difflib
+import os
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -81,6 +81,19 @@ class _Doc:
         s = "".join(out)
         self._clean_content[i] = s
         return s
+
+    def without_removals(self, i: int) -> str:
+        """The line with its inline removals applied but not its repairs: the text a
+        second cleaning's detectors would see, before they decide on repairs."""
+        props = [p for p in self.inline.get(i, ()) if not p.replacement]
+        if not props:
+            return self.lines.contents[i]
+        out, pos = [], self.lines.starts[i]
+        for p in props:
+            out.append(self.text[pos : p.start])
+            pos = p.end
+        out.append(self.text[pos : self.lines.cend(i)])
+        return "".join(out)
 
     def invalidate(self, i: int) -> None:
         self._clean_content.pop(i, None)
@@ -207,13 +220,13 @@ class Cleaner:
             for idx, line_ids in later.items():
                 for i in line_ids & doc.inline.keys():
                     doc.cands.setdefault(idx, set()).add(i)
-            self._line_decisions(doc)
+            self._line_decisions(doc, later)
             if not detectors:
                 break
             # Detectors judge the document that will be kept: a signature (or an absent
             # digit) that only removed lines carried must not change the verdict, or a
             # second cleaning of the output would judge differently.
-            kept = "\n".join(c for i, c in enumerate(lines.contents) if i not in doc.removed)
+            kept = "\n".join(doc.without_removals(i) for i in range(len(lines)) if i not in doc.removed)
             again = {c.rule.code for c in detectors if c.fires(kept)}
             if again == fired:
                 break
@@ -293,7 +306,8 @@ class Cleaner:
         second cleaning: that would break idempotence. A later match that straddles an
         earlier removal absorbs it, which keeps every edit one contiguous slice.
         """
-        for round_ in range(8):
+        # Each round removes at least one character, so this ends; usually in one or two.
+        for round_ in range(len(doc.lines.contents[i]) + 1):
             content = doc.content(i)
             found: list[tuple[int, int, SpanRule]] = []
             for c in rules:
@@ -324,57 +338,53 @@ class Cleaner:
         fixed = c.fix(content)
         if fixed is None:
             return
-        ops = difflib.SequenceMatcher(None, content, fixed, autojunk=False).get_opcodes()
-        for tag, a0, a1, b0, b1 in ops:
-            if tag != "equal":
-                self._propose(doc, i, _Proposal(base + a0, base + a1, fixed[b0:b1], c.rule, c.rule.message))
+        # One repair from the first changed character to the last: linear, where a
+        # character diff (difflib) took cubic time on long repetitive lines.
+        a0 = len(os.path.commonprefix([content, fixed]))
+        tail = len(os.path.commonprefix([content[a0:][::-1], fixed[a0:][::-1]]))
+        self._propose(doc, i, _Proposal(base + a0, base + len(content) - tail, fixed[a0 : len(fixed) - tail],
+                                        c.rule, c.rule.message))
 
-    def _line_decisions(self, doc: _Doc) -> None:
+    def _line_decisions(self, doc: _Doc, later: dict[int, set[int]]) -> None:
         """Whole-line removals. Rules bound to the head or tail are re-evaluated among
         the lines still kept until nothing changes (the fixpoint idempotence needs)."""
         comp, cands = self._compiled, doc.cands
-        anywhere, positional, pos_spans, tails = [], [], [], []
-        for idx in sorted(cands):
-            c = comp[idx]
-            if isinstance(c, LineRule):
-                (anywhere if c.position == "anywhere" else positional).append((idx, c))
-            elif isinstance(c, SpanRule) and c.position != "anywhere":
-                pos_spans.append((idx, c))
-            elif isinstance(c, TailRule):
-                tails.append((idx, c))
         # Lines emptied by their inline edits go as a whole, so no blank husk remains.
         for i, props in doc.inline.items():
             if props and not doc.content(i).strip():
                 doc.removed[i] = (props[0].rule, props[0].message)
-        removed = doc.removed
-        for _idx, c in anywhere:  # judged once: no position can change their verdict
-            for i in sorted(cands[_idx]):
-                if i not in removed and c.matches(doc.content(i).strip()):
-                    self._remove_line(doc, c, i)
-        if not (positional or pos_spans or tails):
-            return
+        for idx in sorted(cands):  # position-free rules are judged once
+            c = comp[idx]
+            if isinstance(c, LineRule) and c.position == "anywhere":
+                for i in sorted(cands[idx]):
+                    if i not in doc.removed and c.matches(doc.content(i).strip()):
+                        self._remove_line(doc, c, i)
         nonblank = doc.lines.nonblank()
         spans_done: set[tuple[int, int]] = set()
         while True:
+            positional = [(idx, comp[idx]) for idx in sorted(cands)
+                          if isinstance(comp[idx], (LineRule, SpanRule)) and comp[idx].position != "anywhere"]
+            tails = [(idx, comp[idx]) for idx in sorted(cands) if isinstance(comp[idx], TailRule)]
+            if not (positional or tails):
+                return
             changed = False
             while True:  # head/tail rules until stable
                 kept = [i for i in nonblank if i not in doc.removed]
-                before = len(doc.removed)
+                before = (len(doc.removed), len(spans_done))
                 for idx, c in positional:
                     for i in sorted(cands[idx]):
-                        if i not in doc.removed and _in_window(c.position, c.window, kept, i) \
-                                and doc.matches(idx, c, i):
-                            self._remove_line(doc, c, i)
-                for idx, c in pos_spans:
-                    for i in sorted(cands[idx]):
-                        if (idx, i) in spans_done or i in doc.removed:
+                        if i in doc.removed or not _in_window(c.position, c.window, kept, i):
                             continue
-                        if _in_window(c.position, c.window, kept, i):
+                        if isinstance(c, LineRule):
+                            if doc.matches(idx, c, i):
+                                self._remove_line(doc, c, i)
+                        elif (idx, i) not in spans_done:
                             spans_done.add((idx, i))
+                            n = len(doc.inline.get(i, ()))
                             self._spans(doc, [c], i)
-                            if doc.inline.get(i) and not doc.content(i).strip():
-                                doc.removed[i] = (c.rule, c.rule.message)
-                if len(doc.removed) == before:
+                            if len(doc.inline.get(i, ())) != n:
+                                self._rejudge(doc, i, later, c)
+                if (len(doc.removed), len(spans_done)) == before:
                     break
                 changed = True
             kept = [i for i in nonblank if i not in doc.removed]
@@ -383,7 +393,30 @@ class Cleaner:
                     changed = True
                     break
             if not changed:
-                break
+                return
+
+    def _rejudge(self, doc: _Doc, i: int, later: dict[int, set[int]], by: SpanRule) -> None:
+        """Line ``i`` was shortened by a head/tail span: judge it again as a second
+        cleaning would, with the rules its length had deferred and the position-free
+        rules that saw it at its old length."""
+        for idx, line_ids in later.items():
+            if i in line_ids:
+                doc.cands.setdefault(idx, set()).add(i)
+        if not doc.content(i).strip():
+            doc.removed[i] = (by.rule, by.rule.message)
+            return
+        spans = [c for idx, c in enumerate(self._compiled)
+                 if isinstance(c, SpanRule) and c.position == "anywhere" and i in doc.cands.get(idx, ())]
+        if spans:
+            self._spans(doc, spans, i)
+            if not doc.content(i).strip():
+                doc.removed[i] = (by.rule, by.rule.message)
+                return
+        for idx, c in enumerate(self._compiled):
+            if isinstance(c, LineRule) and c.position == "anywhere" and i in doc.cands.get(idx, ()):
+                if c.matches(doc.content(i).strip()):
+                    self._remove_line(doc, c, i)
+                    return
 
     def _remove_line(self, doc: _Doc, c: LineRule, i: int) -> None:
         if c.rule.options.get("action") == "flag":

@@ -42,7 +42,8 @@ def split_name(name: str) -> tuple[str, str, str]:
 
 
 def format_of(path: Path) -> Format | None:
-    if path.name.endswith(REPORT_SUFFIX) or ".report." in path.name:
+    base, ext, _ = split_name(path.name)
+    if path.name.endswith(REPORT_SUFFIX) or (ext.lower() == ".jsonl" and base.endswith(".report")):
         return None  # our own reports, when a folder holds an earlier run's output
     _, ext, comp = split_name(path.name)
     ext = ext.lower()
@@ -90,39 +91,49 @@ def discover(paths: Sequence[Path]) -> Iterator[Job]:
 
 
 def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], extra: Sequence[Path] = ()) -> None:
-    """Refuse a run that would write into the input tree or give two inputs one output.
-
-    Paths are resolved per folder, not per file: resolving costs a system call per path
-    component, which on a folder of many small files cost more than cleaning them.
-    """
+    """Refuse a run that would write into the input tree, over an input, or give two
+    inputs one output. Files are compared by identity, one stat each: resolving every
+    path cost more than cleaning a folder of small files."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"-o {out_dir} is a file; -o names the folder the outputs go to")
     out = out_dir.resolve()
     for root in inputs:
         r = root.resolve()
         if r.is_dir() and (out == r or r in out.parents):
             raise UsageError(f"-o {out_dir} lies inside the input folder {root}; choose an output folder outside it")
-    folders: dict[Path, Path] = {}
-
-    def real(p: Path) -> Path:
-        parent = folders.get(p.parent)
-        if parent is None:
-            parent = folders[p.parent] = p.parent.resolve()
-        return parent / p.name
-
-    sources = {real(j.source) for j in jobs}
+    # Compare files by identity (device, inode), so an input reached through a symlink
+    # or a hard link is recognised however its path is spelled.
+    sources: set[tuple[int, int]] = set()
+    for j in jobs:
+        sources.add(_identity(j.source) or (-1, -1))
     seen: dict[Path, Path] = {}
     for j in jobs:
         for rel in (j.rel, j.report_rel):
             target = out / rel  # rel comes from a walk below an input: no '..' in it
-            if target in sources:
+            if _identity(target) in sources:
                 raise UsageError(f"writing {target} would overwrite an input; choose another -o folder")
             if target in seen and seen[target] != j.source:
                 raise UsageError(f"{seen[target]} and {j.source} would both be written to {target}; "
                                  "clean them into separate -o folders")
             seen[target] = j.source
+    planned = set(seen) | {out / SUMMARY_NAME}
     for path in extra:
-        if real(path.absolute()) in sources:
-            raise UsageError(f"writing {path} would overwrite an input")
+        if _identity(path) in sources or path.absolute() in {p.absolute() for p in planned}:
+            raise UsageError(f"writing {path} would overwrite an input or an output of this run")
 
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file a path leads to, or None when there is none yet."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def same_file(a: Path, b: Path) -> bool:
+    ia = _identity(a)
+    return ia is not None and ia == _identity(b)
 
 def read_text(path: Path) -> tuple[str, bytes]:
     """The file's text and its raw bytes. Newlines are kept as they are (no translation),

@@ -14,7 +14,7 @@ from itertools import accumulate
 _BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\w+")
 # A sentence ends in terminal punctuation, optionally followed by closing quotes/brackets.
-_TERMINALS = frozenset(".!?…")
+_TERMINALS = frozenset(".!?")
 _CLOSERS = "\"'”’»)]"
 
 
@@ -84,4 +84,8 @@ def is_prose(s: str, max_words: int) -> bool:
     words = word_count(s)
     if words > max_words:
         return True
-    return words >= 6 and s.rstrip().rstrip(_CLOSERS)[-1:] in _TERMINALS
+    # A full stop, ! or ? after two words or more is a sentence ("He declined to
+    # comment."): precision first, so short sentences count as prose. Headlines and
+    # labels carry none; an ellipsis ("Loading ...", a truncated teaser) is no sentence end.
+    end = s.rstrip().rstrip(_CLOSERS)
+    return words >= 2 and end[-1:] in _TERMINALS and not end.endswith(("...", "…"))

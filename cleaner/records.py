@@ -50,13 +50,24 @@ def _set(record: dict[str, Any], path: Sequence[str], value: Any) -> None:
     node[path[-1]] = value
 
 
-def _line(obj: Any) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+def _line(obj: Any, ending: bytes = b"\n") -> bytes:
+    # allow_nan=False: a number json read as infinity would be written as invalid JSON.
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False).encode("utf-8") + ending
 
 
 def clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],
                  report_field: str | None = None) -> RecordOutcome:
-    line = raw if raw.endswith(b"\n") else raw + b"\n"
+    try:
+        return _clean_record(cleaner, lineno, raw, path, report_field)
+    except (UnicodeEncodeError, ValueError) as exc:
+        # e.g. a lone surrogate escaped in the JSON, which UTF-8 cannot write back, or a
+        # number JSON cannot hold: this record passes through, the file goes on.
+        return RecordOutcome(lineno, raw, raw, None, f"cannot be written back as JSON: {exc}")
+
+
+def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],
+                  report_field: str | None) -> RecordOutcome:
+    line = raw  # unchanged records go back byte for byte, line ending (or none) included
     if not raw.strip():
         return RecordOutcome(lineno, raw, line, None)  # blank lines pass through silently
     try:
@@ -86,7 +97,8 @@ def clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],
     else:
         ident = record.get("id")
         report = _line({"line": lineno, **({"id": ident} if ident is not None else {}), **details})
-    out = _line(record) if (res.edits or report_field is not None) else line
+    ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n" if raw.endswith(b"\n") else b""
+    out = _line(record, ending) if (res.edits or report_field is not None) else line
     return RecordOutcome(lineno, raw, out, report, None, stats)
 
 

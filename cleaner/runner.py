@@ -73,8 +73,11 @@ def _text_task(job: Job, out_dir: Path) -> tuple[Job, DocStats | None, str | Non
     except InputError as exc:
         return job, None, str(exc), 0
     result = _CLEANER.variant(job.ignore).clean(text)
-    write_atomic(out_dir / job.rel, result.text.encode("utf-8"))
-    write_atomic(out_dir / job.report_rel, dumps(document_report(result, path=str(job.source), raw=raw)).encode())
+    try:
+        write_atomic(out_dir / job.rel, result.text.encode("utf-8"))
+        write_atomic(out_dir / job.report_rel, dumps(document_report(result, path=str(job.source), raw=raw)).encode())
+    except OSError as exc:
+        return job, None, f"cannot write its output: {exc.strerror or exc}", 0
     return job, DocStats.of(result), None, len(raw)
 
 
@@ -258,6 +261,10 @@ def _run_parquet(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary
         summary.fail(str(job.source), f"no column {column!r}; set --text-field")
         return
     schema = src.schema_arrow
+    kind = schema.field(column).type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        summary.fail(str(job.source), f"column {column!r} holds {kind}, not text; set --text-field")
+        return
     if opts.report_field:
         schema = schema.append(pa.field(opts.report_field, pa.string()))
     out_path = opts.out_dir / job.rel
@@ -289,10 +296,12 @@ def _run_parquet(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary
             writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
             tick(len(cleaned), sum(len(c[0] or "") for c in cleaned))
 
-        for (b,) in batches:
-            pending.append(task(b))
-            if len(pending) >= window:
+        try:
+            for (b,) in batches:
+                pending.append(task(b))
+                if len(pending) >= window:
+                    drain(pending.popleft())
+            while pending:
                 drain(pending.popleft())
-        while pending:
-            drain(pending.popleft())
-        writer.close()
+        finally:
+            writer.close()

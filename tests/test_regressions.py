@@ -1,0 +1,125 @@
+"""Bugs found in review, each kept as a test so it stays fixed."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from invariants import assert_invariants
+
+from cleaner import Cleaner, clean
+from cleaner.cli import main
+
+CL = Cleaner()
+ART = "The council met on Tuesday to discuss the new budget, which rose by a tenth."
+
+
+def test_symlinked_input_is_never_overwritten(tmp_path: Path) -> None:
+    out, src = tmp_path / "out", tmp_path / "in"
+    out.mkdir()
+    src.mkdir()
+    (out / "x.txt").write_text("The council met.\n\nLeave a Reply\n", encoding="utf-8")
+    (src / "x.txt").symlink_to(out / "x.txt")
+    assert main([str(src), "-o", str(out), "-q"]) == 2
+    assert (out / "x.txt").read_text(encoding="utf-8") == "The council met.\n\nLeave a Reply\n"
+
+
+def test_report_and_rejects_cannot_overwrite(tmp_path: Path) -> None:
+    f = tmp_path / "r.txt"
+    f.write_text("Story.\n\nRead More\n", encoding="utf-8")
+    assert main([str(f), "--report", str(f)]) == 2
+    assert f.read_text(encoding="utf-8") == "Story.\n\nRead More\n"
+    (tmp_path / "b.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    out = tmp_path / "o"
+    assert main([str(tmp_path / "b.jsonl"), "-o", str(out), "--rejects", str(out / "b.jsonl")]) == 2
+
+
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("x", encoding="utf-8")
+    assert main([str(f), "-o", str(f)]) == 2
+
+
+def test_one_unwritable_record_does_not_lose_the_file(tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_bytes(b'{"text":"The council met.\\n\\nLeave a Reply \\ud800"}\n{"text":"ok"}\n')
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "-q"]) == 3
+    assert (out / "a.jsonl").read_bytes() == src.read_bytes(), "the bad record passes through, the rest is written"
+
+
+def test_jsonl_keeps_line_endings(tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_bytes(b'{"text": "Story.\\n\\nRead More"}\r\n{"text": "plain"}')
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "-q"]) == 0
+    assert (out / "a.jsonl").read_bytes() == b'{"text": "Story.\\n"}\r\n{"text": "plain"}'
+
+
+@pytest.mark.parametrize("tail", [
+    "Copyright 2022 Example Media. This material may not be published, broadcast, rewritten or redistributed.",
+    "12 Comments. This material may not be published, broadcast, rewritten or redistributed.",
+])
+def test_tail_span_then_line_rule_in_one_pass(tail: str) -> None:
+    res = assert_invariants(CL, f"{ART}\n\n{tail}\n")
+    assert res.text == ART + "\n"
+
+
+@pytest.mark.parametrize("text", [
+    "The meeting started at src0:25 am and ran late.\nThe bridge at dusk. (AP Photo/Jane Doe 1)\n",
+    "src2:25Click To Tweet",
+])
+def test_detector_sees_text_without_removed_spans(text: str) -> None:
+    assert_invariants(CL, text)
+
+
+@pytest.mark.parametrize("text", ["Small habits beat big plans." + "Click To Tweet" * 12,
+                                  "The bridge at dusk." + " (AP Photo/Jane Doe)" * 12])
+def test_stacked_spans_go_in_one_pass(text: str) -> None:
+    assert_invariants(CL, text)
+
+
+def test_mojibake_on_long_repetitive_lines_is_linear() -> None:
+    started = time.perf_counter()
+    res = clean("cafÃ© " * 2000)
+    assert res.text == "café " * 2000
+    assert time.perf_counter() - started < 5, "mojibake repair must not be super-linear"
+
+
+@pytest.mark.parametrize("text, kept", [
+    (f"Breaking news:\n\nThe prime minister has resigned.\n\n{ART}", "The prime minister has resigned."),
+    (f"{ART}\n\nRelated reading\n\nIt was not.\n\nHe declined to comment.\n", "He declined to comment."),
+])
+def test_short_sentences_are_prose(text: str, kept: str) -> None:
+    assert kept in assert_invariants(CL, text).text
+
+
+def test_files_named_report_are_cleaned(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "annual.report.txt").write_text("Story.\n\nRead More\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "-q"]) == 0
+    assert (out / "annual.report.txt").read_text(encoding="utf-8") == "Story.\n"
+
+
+def test_restore_with_a_malformed_report(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"version": 1, "edits": []}), encoding="utf-8")
+    assert main(["restore", str(tmp_path / "a.txt"), str(tmp_path / "a.json")]) == 2
+
+
+def test_parquet_column_that_is_not_text(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "in"
+    src.mkdir()
+    pq.write_table(pa.table({"text": [1, 2, 3]}), src / "a.parquet")
+    (src / "b.txt").write_text("Story.\n\nRead More\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "-q"]) == 3
+    assert (out / "b.txt").read_text(encoding="utf-8") == "Story.\n", "the other files are still cleaned"
+    summary = json.loads((out / "run-summary.json").read_text(encoding="utf-8"))
+    assert "not text" in summary["failures"][0]["reason"]
