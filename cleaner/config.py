@@ -62,12 +62,14 @@ class Config:
 
 
 def _match(rel: str, glob: str) -> bool:
-    """A glob matches a path relative to the config's folder, or any trailing part of it
-    ("*.md" matches "a/b/c.md"), like .gitignore patterns without a slash."""
-    path = PurePosixPath(rel)
-    if fnmatch.fnmatch(rel, glob) or path.match(glob):
-        return True
-    return "/" not in glob and fnmatch.fnmatch(path.name, glob)
+    """Globs match paths relative to the configuration's folder. As in .gitignore, a
+    pattern without a slash matches a file name anywhere ("*.md"); one with a slash is
+    anchored ("vendor/*.txt" is the top-level vendor folder only)."""
+    if "/" not in glob:  # a bare name pattern matches the file name in any folder
+        return fnmatch.fnmatch(PurePosixPath(rel).name, glob)
+    glob = glob.lstrip("/")  # anchored at the configuration's folder either way
+    # "**/" may stand for no folder at all: "docs/**/*.md" matches docs/a.md too.
+    return fnmatch.fnmatch(rel, glob) or ("**/" in glob and fnmatch.fnmatch(rel, glob.replace("**/", "")))
 
 
 def find(start: Path) -> Path | None:

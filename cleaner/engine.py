@@ -104,7 +104,7 @@ class _Doc:
         key = (idx, i)
         hit = self._matched.get(key)
         if hit is None:
-            hit = self._matched[key] = c.matches(self.content(i).strip())
+            hit = self._matched[key] = c.matches(_bare(self.content(i)))
         return hit
 
     def to_original(self, i: int, x: int, is_end: bool) -> int:
@@ -357,7 +357,7 @@ class Cleaner:
             c = comp[idx]
             if isinstance(c, LineRule) and c.position == "anywhere":
                 for i in sorted(cands[idx]):
-                    if i not in doc.removed and c.matches(doc.content(i).strip()):
+                    if i not in doc.removed and c.matches(_bare(doc.content(i))):
                         self._remove_line(doc, c, i)
         nonblank = doc.lines.nonblank()
         spans_done: set[tuple[int, int]] = set()
@@ -414,7 +414,7 @@ class Cleaner:
                 return
         for idx, c in enumerate(self._compiled):
             if isinstance(c, LineRule) and c.position == "anywhere" and i in doc.cands.get(idx, ()):
-                if c.matches(doc.content(i).strip()):
+                if c.matches(_bare(doc.content(i))):
                     self._remove_line(doc, c, i)
                     return
 
@@ -456,6 +456,12 @@ class Cleaner:
             doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
             return True
         return False
+
+
+def _bare(line: str) -> str:
+    """The line as rules see it: without surrounding whitespace or a byte-order mark,
+    so a file's first line matches like any other."""
+    return line.strip().lstrip("\ufeff").lstrip()
 
 
 def _take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import __version__
 from .files import write_atomic
+from .lines import Lines
 from .model import CleanResult, Rule
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -108,10 +109,16 @@ def _sarif(items: Sequence[Finding], rules: Iterable[Rule]) -> dict[str, Any]:
 def unified_diff(path: str, result: CleanResult) -> str:
     if not result.edits:
         return ""
-    before = result.original.splitlines(keepends=True)
-    after = result.text.splitlines(keepends=True)
+    # The engine's own line splitting: splitlines() also breaks at U+2028 and form
+    # feeds, which would put hunks on lines no report or editor agrees with.
+    before, after = _lines(result.original), _lines(result.text)
     lines = difflib.unified_diff(before, after, fromfile=f"a/{path}", tofile=f"b/{path}")
     return "".join(ln if ln.endswith(("\n", "\r")) else ln + "\n\\ No newline at end of file\n" for ln in lines)
+
+
+def _lines(text: str) -> list[str]:
+    lines = Lines(text)
+    return [text[a:b] for a, b in zip(lines.starts, lines.ends, strict=True)]
 
 
 def colourise(diff: str) -> str:

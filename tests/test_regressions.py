@@ -123,3 +123,24 @@ def test_parquet_column_that_is_not_text(tmp_path: Path) -> None:
     assert (out / "b.txt").read_text(encoding="utf-8") == "Story.\n", "the other files are still cleaned"
     summary = json.loads((out / "run-summary.json").read_text(encoding="utf-8"))
     assert "not text" in summary["failures"][0]["reason"]
+
+
+def test_byte_order_mark_does_not_hide_the_first_line() -> None:
+    res = assert_invariants(CL, "\ufeffBreaking News:\n\nOil Prices Fall\n\nThe real headline\n\nBody text goes on here.\n")
+    assert "Breaking News" not in res.text
+
+
+def test_diff_uses_the_engine_line_breaks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("One\u2028two.\n\nRead More\n", encoding="utf-8")
+    assert main(["--diff", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert "-Read More\n" in out and "No newline" not in out
+
+
+def test_config_globs_are_anchored_with_a_slash() -> None:
+    from cleaner.config import _match
+
+    assert _match("vendor/a.txt", "vendor/*.txt") and not _match("src/vendor/a.txt", "vendor/*.txt")
+    assert _match("docs/a.md", "docs/**/*.md") and _match("docs/x/a.md", "docs/**/*.md")
+    assert _match("deep/down/notes.md", "*.md")
