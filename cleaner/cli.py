@@ -90,7 +90,7 @@ def clean_command(
     text_field: Annotated[str | None, typer.Option("--text-field", help="Records: the field to clean; dots reach into nested objects (meta.body). Default: text.")] = None,
     report_field: Annotated[str | None, typer.Option("--report-field", help="Records: put each record's edits in this field instead of a side report.")] = None,
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Records that cannot be cleaned go here instead of passing through unchanged.")] = None,
-    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (default: all cores). Output is the same whatever the number.")] = 0,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (default: one per 4 MB of input, up to all cores). Output is the same whatever the number.")] = 0,
     profile: Annotated[bool, typer.Option("--profile", help="Time each rule and print where the time went (runs in one process).")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary table, no progress bar.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; list what would be removed or repaired (exit 1 if anything).")] = False,
@@ -127,11 +127,13 @@ def clean_command(
     inputs = [Path(p) for p in paths]
     found = _configured(discover(inputs), cfg)
     plan_outputs(found, output, inputs, [rejects] if rejects else [])
-    n_jobs = 1 if profile else (jobs if jobs > 0 else default_jobs())
+    total = sum(j.source.stat().st_size for j in found)
+    # By default one worker per 4 MB of input, up to every core: starting a pool costs
+    # more than it saves on a handful of small files. The output is the same either way.
+    n_jobs = 1 if profile else (jobs if jobs > 0 else min(default_jobs(), max(1, total >> 22)))
     opts = RunOptions(output, n_jobs, path, report_field, rejects)
     summary = RunSummary()
     started = time.perf_counter()
-    total = sum(j.source.stat().st_size for j in found)
     with _progress(err, total, enabled=not quiet and _interactive()) as tick:
         run_jobs(cleaner, found, opts, summary, tick)
     elapsed = time.perf_counter() - started
