@@ -55,7 +55,6 @@ class _Doc:
     text: str
     lines: Lines
     cands: dict[int, set[int]]
-    starts: list[int]
     removed: dict[int, tuple[Rule, str]] = field(default_factory=dict)
     inline: dict[int, list[_Proposal]] = field(default_factory=dict)  # line -> spans/repairs
     flags: list[Flag] = field(default_factory=list)
@@ -69,7 +68,17 @@ class _Doc:
         """The line's text after the inline edits proposed for it."""
         if i in self._clean_content:
             return self._clean_content[i]
-        props = self.inline.get(i)
+        s = self._splice(i, self.inline.get(i, ()))
+        self._clean_content[i] = s
+        return s
+
+    def without_removals(self, i: int) -> str:
+        """The line with its inline removals applied but not its repairs: the text a
+        second cleaning's detectors would see, before they decide on repairs."""
+        return self._splice(i, [p for p in self.inline.get(i, ()) if not p.replacement])
+
+    def _splice(self, i: int, props: Sequence[_Proposal]) -> str:
+        """Line ``i`` with ``props`` (sorted, disjoint) applied."""
         if not props:
             return self.lines.contents[i]
         out, pos = [], self.lines.starts[i]
@@ -78,22 +87,15 @@ class _Doc:
             out.append(p.replacement)
             pos = p.end
         out.append(self.text[pos : self.lines.cend(i)])
-        s = "".join(out)
-        self._clean_content[i] = s
-        return s
-
-    def without_removals(self, i: int) -> str:
-        """The line with its inline removals applied but not its repairs: the text a
-        second cleaning's detectors would see, before they decide on repairs."""
-        props = [p for p in self.inline.get(i, ()) if not p.replacement]
-        if not props:
-            return self.lines.contents[i]
-        out, pos = [], self.lines.starts[i]
-        for p in props:
-            out.append(self.text[pos : p.start])
-            pos = p.end
-        out.append(self.text[pos : self.lines.cend(i)])
         return "".join(out)
+
+    def arm_deferred(self, later: dict[int, set[int]], lines: Iterable[int]) -> None:
+        """Make the rules a line's length had deferred candidates on ``lines``, which
+        edits have shortened: a second cleaning would judge them there."""
+        lines = set(lines)
+        for idx, line_ids in later.items():
+            for i in line_ids & lines:
+                self.cands.setdefault(idx, set()).add(i)
 
     def invalidate(self, i: int) -> None:
         self._clean_content.pop(i, None)
@@ -206,20 +208,15 @@ class Cleaner:
         if not armed:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
         lines = Lines(text)
-        starts = lines.starts
-        cands = Prefilter.by_line(armed, starts)
-        later = Prefilter.by_line(deferred, starts) if deferred else {}
+        cands = Prefilter.by_line(armed, lines.starts)
+        later = Prefilter.by_line(deferred, lines.starts) if deferred else {}
         detectors = [self._compiled[i] for i in self._detectors if i in cands]
         fired = {c.rule.code for c in detectors if c.fires(text)}
         for _ in range(3):
             # The document state changes candidate sets; a rerun needs the pristine ones.
-            doc = _Doc(text, lines, {k: set(v) for k, v in cands.items()} if detectors else cands, starts)
+            doc = _Doc(text, lines, {k: set(v) for k, v in cands.items()} if detectors else cands)
             self._inline_edits(doc, fired, later)
-            # A line shortened by inline edits may now fit a rule's max_chars: judge it
-            # now, as a second cleaning would.
-            for idx, line_ids in later.items():
-                for i in line_ids & doc.inline.keys():
-                    doc.cands.setdefault(idx, set()).add(i)
+            doc.arm_deferred(later, doc.inline.keys())
             self._line_decisions(doc, later)
             if not detectors:
                 break
@@ -399,9 +396,7 @@ class Cleaner:
         """Line ``i`` was shortened by a head/tail span: judge it again as a second
         cleaning would, with the rules its length had deferred and the position-free
         rules that saw it at its old length."""
-        for idx, line_ids in later.items():
-            if i in line_ids:
-                doc.cands.setdefault(idx, set()).add(i)
+        doc.arm_deferred(later, (i,))
         if not doc.content(i).strip():
             doc.removed[i] = (by.rule, by.rule.message)
             return
@@ -446,7 +441,7 @@ class Cleaner:
             if not unsure and not any(is_prose(doc.content(j), c.max_words) for j in zone):
                 doc.removed[i] = (c.rule, c.rule.message)
                 for j in zone:
-                    doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {_lineno(doc, i)}")
+                    doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
                 return True
             if c.on_prose == "flag" or unsure:
                 doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
@@ -487,13 +482,10 @@ def _in_window(position: str, window: int, kept: list[int], i: int) -> bool:
     return n < window if position == "head" else len(kept) - 1 - n < window
 
 
-def _lineno(doc: _Doc, i: int) -> int:
-    return i + 1
-
-
 def _flag(doc: _Doc, rule: Rule, start: int, end: int, message: str) -> Flag:
-    li = bisect_right(doc.starts, start) - 1
-    col = start - doc.starts[li] + 1
+    starts = doc.lines.starts
+    li = bisect_right(starts, start) - 1
+    col = start - starts[li] + 1
     return Flag(rule.code, rule.name, rule.pack, start, end, li + 1, col, doc.text[start:end], message)
 
 
@@ -540,13 +532,12 @@ def _assemble(doc: _Doc) -> CleanResult:
     edits: list[Edit] = []
     out: list[str] = []
     pos = 0
-    line_starts = doc.starts
     for p in proposals:
         if p.start < pos:  # overlapping: the earlier edit already covers it
             doc.skipped += 1
             continue
-        li = bisect_right(line_starts, p.start) - 1
-        col = p.start - line_starts[li] + 1 if li >= 0 else 1
+        li = bisect_right(starts, p.start) - 1
+        col = p.start - starts[li] + 1 if li >= 0 else 1
         r = p.rule
         action = "remove" if p.replacement == "" else "repair"
         edits.append(Edit(r.code, r.name, r.pack, action, p.start, p.end, li + 1, col,
