@@ -34,9 +34,11 @@ from .files import (
     UsageError,
     decode,
     discover,
+    open_records,
     plan_outputs,
     read_text,
     same_file,
+    split_name,
     write_atomic,
 )
 from .kinds import RuleError
@@ -80,7 +82,7 @@ def _build(rules: list[Path] | None, select: list[str] | None, ignore: list[str]
 def clean_command(
     paths: Annotated[list[str], typer.Argument(help="Text, JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, folders of them, or - for standard input.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output folder: clean text and a .report.json per input, mirroring the input tree.")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="With one input and no -o: write the report here instead of to standard error.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="With one input and no -o: write the report here instead of to standard error. With -o: every text input's report as one line of this JSON Lines file (.jsonl, .jsonl.gz, .jsonl.zst) instead of a .report.json per input.")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML); repeatable.")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules: codes, code prefixes, rule or pack names (comma-separated).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules: codes, code prefixes, rule or pack names.")] = None,
@@ -126,12 +128,15 @@ def clean_command(
         raise UsageError(str(exc)) from exc
     inputs = [Path(p) for p in paths]
     found = _configured(discover(inputs), cfg)
-    plan_outputs(found, output, inputs, [rejects] if rejects else [])
+    if report is not None and split_name(report.name)[1].lower() not in (".jsonl", ".ndjson"):
+        raise UsageError(f"--report {report}: with -o the reports of all inputs go to one JSON Lines file; "
+                         "name it .jsonl (or .jsonl.gz, .jsonl.zst)")
+    plan_outputs(found, output, inputs, [p for p in (rejects, report) if p])
     total = sum(j.source.stat().st_size for j in found)
     # By default one worker per 4 MB of input, up to every core: starting a pool costs
     # more than it saves on a handful of small files. The output is the same either way.
     n_jobs = 1 if profile else (jobs if jobs > 0 else min(default_jobs(), max(1, total >> 22)))
-    opts = RunOptions(output, n_jobs, path, report_field, rejects)
+    opts = RunOptions(output, n_jobs, path, report_field, rejects, report)
     summary = RunSummary()
     started = time.perf_counter()
     with _progress(err, total, enabled=not quiet and _interactive()) as tick:
@@ -314,7 +319,7 @@ def restore_command(
 ) -> int:
     try:
         text, _ = read_text(output_file)
-        data = json.loads(report_file.read_text(encoding="utf-8"))
+        data = _report_for(output_file, report_file)
         edits = edits_from_report(data)
     except (InputError, OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"cannot read {output_file} with {report_file}: {exc}") from exc
@@ -330,6 +335,20 @@ def restore_command(
     else:
         write_atomic(dest, original)
     return EXIT_OK
+
+
+def _report_for(output_file: Path, report_file: Path) -> dict[str, Any]:
+    """The report of ``output_file``: the whole file, or from a JSON Lines file of
+    reports (``clean -o OUT --report all.jsonl``) the line whose output is that file."""
+    if split_name(report_file.name)[1].lower() not in (".jsonl", ".ndjson"):
+        return json.loads(report_file.read_text(encoding="utf-8"))
+    with open_records(report_file) as stream:
+        for raw in stream:
+            data = json.loads(raw)
+            where = (data.get("output") or {}).get("path")
+            if where and (Path(where) == output_file or same_file(Path(where), output_file)):
+                return data
+    raise ValueError(f"no line of {report_file} is the report of {output_file}")
 
 
 @sub_app.command("rules", help="List every rule (code, name, pack, kind, safety, status), or `rules test PACK...` to check packs.")

@@ -101,6 +101,9 @@ def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], ext
         r = root.resolve()
         if r.is_dir() and (out == r or r in out.parents):
             raise UsageError(f"-o {out_dir} lies inside the input folder {root}; choose an output folder outside it")
+        for path in extra:  # --report, --rejects: the input tree is never written
+            if r.is_dir() and r in path.resolve().parents:
+                raise UsageError(f"{path} lies inside the input folder {root}; write it outside the inputs")
     # Compare files by identity (device, inode), so an input reached through a symlink
     # or a hard link is recognised however its path is spelled.
     sources: set[tuple[int, int]] = set()

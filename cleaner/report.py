@@ -24,8 +24,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def document_report(result: CleanResult, *, path: str | None, raw: bytes | None = None) -> dict[str, Any]:
-    """The report of one cleaned document. ``raw`` is the input as read, for its hash."""
+def document_report(result: CleanResult, *, path: str | None, raw: bytes | None = None,
+                    output_path: str | None = None) -> dict[str, Any]:
+    """The report of one cleaned document. ``raw`` is the input as read, for its hash;
+    ``output_path`` where the clean text was written, if it was written to a file."""
     from . import __version__
 
     raw = result.original.encode(ENCODING) if raw is None else raw
@@ -35,7 +37,7 @@ def document_report(result: CleanResult, *, path: str | None, raw: bytes | None 
         "tool": {"name": "cleaner", "version": __version__},
         "input": {"path": path, "sha256": sha256(raw), "bytes": len(raw),
                   "chars": len(result.original), "encoding": ENCODING},
-        "output": {"sha256": sha256(out), "bytes": len(out), "chars": len(result.text)},
+        "output": {"path": output_path, "sha256": sha256(out), "bytes": len(out), "chars": len(result.text)},
         "edits": [e.to_dict() for e in result.edits],
         "flags": [f.to_dict() for f in result.flags],
         "counts": result.counts,

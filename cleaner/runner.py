@@ -41,6 +41,9 @@ class RunOptions:
     text_field: tuple[str, ...] = ("text",)
     report_field: str | None = None
     rejects: Path | None = None
+    # Text inputs: every document's report as one line of this JSON Lines file instead
+    # of a .report.json beside each output (one file created per input instead of two).
+    report_stream: Path | None = None
 
 
 def default_jobs() -> int:
@@ -60,25 +63,36 @@ def _init_worker(cleaner: Cleaner) -> None:
     _CLEANER = cleaner
 
 
-def _text_tasks(jobs: list[Job], out_dir: Path) -> list[tuple[Job, DocStats | None, str | None, int]]:
+TextOutcome = tuple[Job, DocStats | None, str | None, int, bytes | None]
+
+
+def _text_tasks(jobs: list[Job], out_dir: Path, stream: bool) -> list[TextOutcome]:
     # Several files per task: one task per small file spent more on passing it to a
     # worker than on cleaning it.
-    return [_text_task(job, out_dir) for job in jobs]
+    return [_text_task(job, out_dir, stream) for job in jobs]
 
 
-def _text_task(job: Job, out_dir: Path) -> tuple[Job, DocStats | None, str | None, int]:
+def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
+    """Clean one text file into ``out_dir``: (job, stats, error, bytes read, the report
+    as one JSON line when reports are streamed to one file, else None)."""
     assert _CLEANER is not None
     try:
         text, raw = read_text(job.source)
     except InputError as exc:
-        return job, None, str(exc), 0
+        return job, None, str(exc), 0, None
     result = _CLEANER.variant(job.ignore).clean(text)
+    target = out_dir / job.rel
+    report = document_report(result, path=str(job.source), raw=raw, output_path=str(target))
+    line = None
     try:
-        write_atomic(out_dir / job.rel, result.text.encode("utf-8"))
-        write_atomic(out_dir / job.report_rel, dumps(document_report(result, path=str(job.source), raw=raw)).encode())
+        write_atomic(target, result.text.encode("utf-8"))
+        if stream:
+            line = (json.dumps(report, ensure_ascii=False) + "\n").encode()
+        else:
+            write_atomic(out_dir / job.report_rel, dumps(report).encode())
     except OSError as exc:
-        return job, None, f"cannot write its output: {exc.strerror or exc}", 0
-    return job, DocStats.of(result), None, len(raw)
+        return job, None, f"cannot write its output: {exc.strerror or exc}", 0, None
+    return job, DocStats.of(result), None, len(raw), line
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,15 +188,21 @@ def run(cleaner: Cleaner, jobs: list[Job], opts: RunOptions, summary: RunSummary
     try:
         with ExitStack() as stack:
             rejects = stack.enter_context(atomic_output(opts.rejects)) if opts.rejects else None
+            stream = opts.report_stream
+            reports = (stack.enter_context(atomic_output(stream, split_name(stream.name)[2]))
+                       if stream else None)
             texts = [j for j in jobs if j.format == "text"]
-            chunks = [(texts[k : k + TEXT_CHUNK], opts.out_dir) for k in range(0, len(texts), TEXT_CHUNK)]
+            chunks = [(texts[k : k + TEXT_CHUNK], opts.out_dir, stream is not None)
+                      for k in range(0, len(texts), TEXT_CHUNK)]
             for results in _ordered(pool, _text_tasks, chunks, window):
-                for job, stats, error, nbytes in results:
+                for job, stats, error, nbytes, line in results:
                     if error is not None:
                         summary.fail(str(job.source), error)
                     else:
                         assert stats is not None
                         summary.add(stats)
+                        if reports is not None and line is not None:
+                            reports.write(line)
                     tick(1, nbytes or _size(job.source))
             for job in jobs:
                 if job.format == "jsonl":

@@ -61,6 +61,35 @@ def test_restore_round_trip(seeds: Path, tmp_path: Path, capsysbinary: pytest.Ca
     assert capsysbinary.readouterr().out == (seeds / f"{name}.txt").read_bytes()
 
 
+@pytest.mark.parametrize("name", ["reports.jsonl", "reports.jsonl.gz", "reports.jsonl.zst"])
+def test_reports_to_one_jsonl_file(seeds: Path, tmp_path: Path, name: str) -> None:
+    """With -o and --report FILE.jsonl every input's report is one line of that file
+    (no .report.json beside the outputs), in input order, and restore reads it."""
+    out, reports = tmp_path / "out", tmp_path / name
+    assert main([str(seeds), "-o", str(out), "-q", "--report", str(reports)]) == 0
+    assert not list(out.glob("*.report.json"))
+    from cleaner.files import open_records
+
+    with open_records(reports) as stream:
+        lines = [json.loads(raw) for raw in stream]
+    sources = sorted(seeds.glob("*.txt"))
+    assert [r["input"]["path"] for r in lines] == [str(s) for s in sources]
+    for rep, src in zip(lines, sources, strict=True):
+        jsonschema.validate(rep, schema())
+        assert rep["output"]["path"] == str(out / src.name)
+        dest = tmp_path / "restored.txt"
+        assert main(["restore", str(out / src.name), str(reports), "-o", str(dest)]) == 0
+        assert dest.read_bytes() == src.read_bytes()
+    assert main(["restore", str(seeds / sources[0].name), str(reports)]) == 2  # not an output of the run
+
+
+def test_reports_file_must_be_jsonl(seeds: Path, tmp_path: Path) -> None:
+    assert main([str(seeds), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "r.json")]) == 2
+    # Nothing is written into an input folder, a report file included.
+    assert main([str(seeds), "-o", str(tmp_path / "out"), "--report", str(seeds / "x.jsonl")]) == 2
+    assert not (seeds / "x.jsonl").exists()
+
+
 def test_restore_refuses_edited_output(seeds: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     main([str(seeds), "-o", str(out), "-q"])
@@ -94,12 +123,13 @@ def test_one_file_to_stdout_with_report(tmp_path: Path, capsysbinary: pytest.Cap
 
 def test_bad_input_fails_cleanly_and_run_goes_on(seeds: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    (seeds / "bad.txt").write_bytes(b"caf\xe9 au lait")
+    # Latin-1 is detected now (tests/test_robustness_inputs.py); damaged UTF-8 is not guessed at.
+    (seeds / "bad.txt").write_bytes("café au lait".encode() + b"\xe9")
     (seeds / "bin.txt").write_bytes(b"\x00\x01\x02")
     out = tmp_path / "out"
     assert main([str(seeds), "-o", str(out)]) == 3
     err = capsys.readouterr().err
-    assert "not UTF-8 text (invalid byte 0xe9 at byte 3)" in err and "binary" in err
+    assert "UTF-8 with an invalid byte 0xe9 at byte 13" in err and "binary" in err
     assert len(list(out.glob("*.report.json"))) == 5
 
 
