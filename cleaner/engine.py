@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,7 @@ class _Doc:
     flags: list[Flag] = field(default_factory=list)
     skipped: int = 0
     _clean_content: dict[int, str] = field(default_factory=dict)
+    _bare_content: dict[int, str] = field(default_factory=dict)
     # (rule index, line) -> whether the rule's pattern matches the line's cleaned content
     _matched: dict[tuple[int, int], bool] = field(default_factory=dict)
     _flagged: set[tuple[str, int]] = field(default_factory=set)
@@ -71,6 +73,14 @@ class _Doc:
         s = self._splice(i, self.inline.get(i, ()))
         self._clean_content[i] = s
         return s
+
+    def bare(self, i: int) -> str:
+        """The line's cleaned content as line rules judge it (see ``_bare``), cached:
+        several rules often judge one line."""
+        b = self._bare_content.get(i)
+        if b is None:
+            b = self._bare_content[i] = _bare(self.content(i))
+        return b
 
     def without_removals(self, i: int) -> str:
         """The line with its inline removals applied but not its repairs: the text a
@@ -99,6 +109,7 @@ class _Doc:
 
     def invalidate(self, i: int) -> None:
         self._clean_content.pop(i, None)
+        self._bare_content.pop(i, None)
         for key in [k for k in self._matched if k[1] == i]:
             del self._matched[key]
 
@@ -106,7 +117,7 @@ class _Doc:
         key = (idx, i)
         hit = self._matched.get(key)
         if hit is None:
-            hit = self._matched[key] = c.matches(_bare(self.content(i)))
+            hit = self._matched[key] = c.matches(self.bare(i))
         return hit
 
     def to_original(self, i: int, x: int, is_end: bool) -> int:
@@ -354,19 +365,23 @@ class Cleaner:
             c = comp[idx]
             if isinstance(c, LineRule) and c.position == "anywhere":
                 for i in sorted(cands[idx]):
-                    if i not in doc.removed and c.matches(_bare(doc.content(i))):
+                    if i not in doc.removed and c.matches(doc.bare(i)):
                         self._remove_line(doc, c, i)
         nonblank = doc.lines.nonblank()
         spans_done: set[tuple[int, int]] = set()
+        removed = doc.removed.__contains__
+        n_cands = -1
         while True:
-            positional = [(idx, comp[idx]) for idx in sorted(cands)
-                          if isinstance(comp[idx], (LineRule, SpanRule)) and comp[idx].position != "anywhere"]
-            tails = [(idx, comp[idx]) for idx in sorted(cands) if isinstance(comp[idx], TailRule)]
+            if len(cands) != n_cands:  # a re-judged line may have armed a deferred rule
+                n_cands = len(cands)
+                positional = [(idx, comp[idx]) for idx in sorted(cands)
+                              if isinstance(comp[idx], (LineRule, SpanRule)) and comp[idx].position != "anywhere"]
+                tails = [(idx, comp[idx]) for idx in sorted(cands) if isinstance(comp[idx], TailRule)]
             if not (positional or tails):
                 return
             changed = False
             while True:  # head/tail rules until stable
-                kept = [i for i in nonblank if i not in doc.removed]
+                kept = list(filterfalse(removed, nonblank))
                 before = (len(doc.removed), len(spans_done))
                 for idx, c in positional:
                     for i in sorted(cands[idx]):
@@ -384,7 +399,7 @@ class Cleaner:
                 if (len(doc.removed), len(spans_done)) == before:
                     break
                 changed = True
-            kept = [i for i in nonblank if i not in doc.removed]
+            kept = list(filterfalse(removed, nonblank))
             for idx, c in tails:
                 if self._tail_zone(doc, c, idx, kept):
                     changed = True
@@ -409,7 +424,7 @@ class Cleaner:
                 return
         for idx, c in enumerate(self._compiled):
             if isinstance(c, LineRule) and c.position == "anywhere" and i in doc.cands.get(idx, ()):
-                if c.matches(_bare(doc.content(i))):
+                if c.matches(doc.bare(i)):
                     self._remove_line(doc, c, i)
                     return
 

@@ -9,7 +9,7 @@ so it is used only on text that has none of those (its C speed matters at scale)
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+from itertools import accumulate, compress, count
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\w+")
@@ -53,7 +53,9 @@ class Lines:
     def nonblank(self) -> list[int]:
         """Indices of the lines with any non-whitespace character."""
         if self._nonblank is None:
-            self._nonblank = [i for i, c in enumerate(self.contents) if c and not c.isspace()]
+            # str.strip drops exactly the characters isspace() knows: an empty result is
+            # a blank line. compress keeps the loop in C.
+            self._nonblank = list(compress(count(), map(str.strip, self.contents)))
         return self._nonblank
 
     def is_blank(self, i: int) -> bool:
