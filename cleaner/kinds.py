@@ -8,6 +8,7 @@
 | repair   | a token inside a line        | rewrites it, only if its detectors fired      |
 | detector | the whole document           | nothing itself; gates repairs                 |
 | mojibake | a line with mojibake         | repairs the encoding with ftfy                |
+| html     | an element of an HTML page   | removes the element before text extraction    |
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ KIND_KEYS: dict[str, dict[str, Any]] = {
     "repair": {"patterns": None, "replacement": None, "requires": []},
     "detector": {"signatures": None, "min_hits": 1, "absent": []},
     "mojibake": {},
+    # CSS selectors and/or XPath; elements with more than max_words words are kept (0: no limit).
+    "html": {"selectors": [], "xpath": [], "max_words": 0},
 }
 POSITIONS = ("head", "tail", "anywhere")
 
@@ -188,7 +191,46 @@ class MojibakeRule:
         return None if fixed == content else fixed
 
 
-CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | MojibakeRule
+@dataclass(frozen=True, slots=True)
+class HtmlRule:
+    """Removes page elements (cleaner.html); the text engine never arms it (no triggers)."""
+
+    rule: Rule
+    xpath: Any  # one lxml.etree.XPath: the union of every selector and expression
+    max_words: int  # 0: no limit; a longer element is kept (an article body with a boxy class)
+    selectors: tuple[str, ...] = ()  # as written: cleaner.html matches simple ones without XPath
+    xpaths: tuple[str, ...] = ()
+
+    def select(self, root: Any) -> list[Any]:
+        return self.xpath(root)
+
+
+def _compile_html(rule: Rule) -> HtmlRule:
+    # lxml is imported here, not at the top: text-only runs do not pay for it.
+    from lxml import etree
+    from lxml.cssselect import CSSSelector, SelectorError
+
+    parts: list[str] = []
+    for key in ("selectors", "xpath"):
+        raw = rule.options.get(key) or []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+            raise RuleError(f"{rule.source}: rule {rule.code}: '{key}' must be a list of non-empty strings")
+        for expr in raw:
+            try:
+                parts.append(CSSSelector(expr, translator="html").path if key == "selectors" else expr)
+                etree.XPath(parts[-1])
+            except (SelectorError, etree.XPathError) as exc:
+                raise RuleError(f"{rule.source}: rule {rule.code}: invalid {key[:-1] if key == 'selectors' else key} "
+                                f"{expr!r}: {exc}") from exc
+    if not parts:
+        raise RuleError(f"{rule.source}: rule {rule.code}: an html rule needs 'selectors' (CSS) or 'xpath'")
+    sel, xp = (tuple([x] if isinstance(x, str) else x or []) for x in (rule.options.get("selectors"), rule.options.get("xpath")))
+    return HtmlRule(rule, etree.XPath(" | ".join(parts)), _int(rule, "max_words"), sel, xp)
+
+
+CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | MojibakeRule | HtmlRule
 
 
 def _choice(rule: Rule, key: str, allowed: tuple[str, ...]) -> str:
@@ -247,4 +289,6 @@ def _compile(rule: Rule) -> CompiledRule:
                             _compile_all(rule, "absent") if absent else ())
     if k == "mojibake":
         return MojibakeRule(rule)
+    if k == "html":
+        return _compile_html(rule)
     raise RuleError(f"{rule.source}: rule {rule.code}: unknown kind {k!r}; kinds are {', '.join(KIND_KEYS)}")
