@@ -32,26 +32,27 @@ from .files import (
     InputError,
     Job,
     UsageError,
-    decode,
+    decode_as,
     discover,
     open_records,
     plan_outputs,
-    read_text,
+    read_decoded,
     same_file,
     split_name,
     write_atomic,
 )
+from .interrupts import Interrupted, exit_code, handle_signals, sweep_stale
 from .kinds import RuleError
 from .lint import FORMATS, Finding, colourise, findings, fix_in_place, render, unified_diff
 from .model import Rule
 from .records import field_path
 from .replay import ReplayError, restore
-from .report import DocStats, RunSummary, document_report, dumps, edits_from_report, sha256
+from .report import DocStats, RunSummary, document_report, dumps, edits_from_report, printable, sha256
 from .runner import RunOptions, default_jobs
 from .runner import run as run_jobs
 
 EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
-SUBCOMMANDS = ("restore", "rules", "rule", "config")
+SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn")
 
 clean_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
@@ -100,7 +101,11 @@ def clean_command(
     fix: Annotated[bool, typer.Option("--fix", help="Clean the files in place, atomically (exit 1 if any file changed).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="--check output: text, json, github or sarif.")] = "text",
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Read text inputs in this encoding (a Python codec name: cp1252, utf-16, ...) instead of detecting it. Output is UTF-8.")] = None,
+    extractor: Annotated[str, typer.Option("--extractor", help="HTML inputs: builtin (main-content extraction) or trafilatura (needs the trafilatura extra); the text packs run on its output.")] = "builtin",
 ) -> int:
+    if extractor not in ("builtin", "trafilatura"):
+        raise UsageError(f"--extractor {extractor!r}: choose builtin or trafilatura")
     cfg = config.resolve(paths, config_file)
     cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
                       ignore=[*cfg.ignore, *_split(ignore)], extra_packs=[*cfg.rules, *(rules or [])],
@@ -115,11 +120,11 @@ def clean_command(
             raise UsageError(f"--{modes[0]} works on the inputs themselves; drop -o")
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        return _lint(cleaner, cfg, paths, modes[0], fmt, stdin_filename, err, quiet)
+        return _lint(cleaner, cfg, paths, modes[0], fmt, stdin_filename, err, quiet, encoding)
     if output is None:
         if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
             raise UsageError("give -o OUT to clean several inputs or a folder; one file or - prints to standard output")
-        return _clean_to_stdout(cleaner, paths[0], report, err)
+        return _clean_to_stdout(cleaner, paths[0], report, err, extractor, encoding=encoding)
     if "-" in paths:
         raise UsageError("standard input (-) prints to standard output; drop -o or name files")
     try:
@@ -132,17 +137,25 @@ def clean_command(
         raise UsageError(f"--report {report}: with -o the reports of all inputs go to one JSON Lines file; "
                          "name it .jsonl (or .jsonl.gz, .jsonl.zst)")
     plan_outputs(found, output, inputs, [p for p in (rejects, report) if p])
+    if encoding is not None:
+        found = [replace(j, encoding=encoding) for j in found]
+    sweep_stale(output)  # temporary files a killed run left (SIGKILL, power cut)
     total = sum(j.source.stat().st_size for j in found)
     # By default one worker per 4 MB of input, up to every core: starting a pool costs
     # more than it saves on a handful of small files. The output is the same either way.
     n_jobs = 1 if profile else (jobs if jobs > 0 else min(default_jobs(), max(1, total >> 22)))
-    opts = RunOptions(output, n_jobs, path, report_field, rejects, report)
+    opts = RunOptions(output, n_jobs, path, report_field, rejects, report, extractor)
     summary = RunSummary()
     started = time.perf_counter()
     with _progress(err, total, enabled=not quiet and _interactive()) as tick:
         run_jobs(cleaner, found, opts, summary, tick)
     elapsed = time.perf_counter() - started
-    write_atomic(output / SUMMARY_NAME, dumps(summary.to_dict()).encode())
+    try:
+        write_atomic(output / SUMMARY_NAME, dumps(summary.to_dict()).encode())
+    except OSError as exc:  # a full disk, say: every output written so far is complete
+        err.print(f"[red]error[/red]: cannot write {output / SUMMARY_NAME}: {exc.strerror or exc}; "
+                  "free some space and rerun", highlight=False)
+        return EXIT_FAILED
     out = Console()
     if not quiet:
         _print_summary(out, summary)
@@ -173,13 +186,14 @@ def _configured(jobs: Iterable[Job], cfg: config.Config) -> list[Job]:
 
 
 def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt: str, stdin_name: str | None,
-          err: Console, quiet: bool) -> int:
+          err: Console, quiet: bool, encoding: str | None = None) -> int:
     summary = RunSummary()
     found: list[Finding] = []
     out = sys.stdout
     colour = mode == "diff" and out.isatty() and not os.environ.get("NO_COLOR")
 
-    def one(name: str, text: str, source: Path | None, ignore: tuple[str, ...] = ()) -> None:
+    def one(name: str, text: str, source: Path | None, ignore: tuple[str, ...] = (), encoding: str = "utf-8") -> None:
+        name = printable(name) or ""  # an undecodable file name must not fail the write to stdout
         res = cleaner.variant(ignore).clean(text)
         summary.add(DocStats.of(res))
         if mode == "check":
@@ -191,27 +205,36 @@ def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt
             out.write(res.text)
         else:
             try:
-                if fix_in_place(source, res):
+                if fix_in_place(source, res, encoding):
                     out.write(f"Fixing {name}\n")
             except OSError as exc:
                 summary.fail(name, f"cannot write the fixed file: {exc.strerror or exc}; it is unchanged")
+            except UnicodeEncodeError as exc:
+                summary.fail(name, f"the fixed text has {exc.object[exc.start]!r}, which {encoding} cannot hold; "
+                                   "it is unchanged (clean it with -o OUT, which writes UTF-8)")
 
     if paths == ["-"]:
         try:
-            one(stdin_name or "-", decode(sys.stdin.buffer.read()), None)
+            one(stdin_name or "-", decode_as(sys.stdin.buffer.read(), encoding).text, None)
         except InputError as exc:
             summary.fail(stdin_name or "-", str(exc))
     else:
+        named = {Path(p) for p in paths}
         for job in _configured(discover([Path(p) for p in paths]), cfg):
+            if job.format == "html" and job.source not in named:
+                continue  # pages in a folder: not text to fix in place (as before HTML input existed)
             if job.format != "text":
                 summary.fail(str(job.source), f"--{mode} cleans text files; use -o OUT for {job.format} files")
                 continue
+            if job.refused:
+                summary.fail(str(job.source), job.refused)
+                continue
             try:
-                text, _ = read_text(job.source)
+                decoded, _ = read_decoded(job.source, encoding)
             except InputError as exc:
                 summary.fail(str(job.source), str(exc))
                 continue
-            one(str(job.source), text, job.source, job.ignore)
+            one(str(job.source), decoded.text, job.source, job.ignore, decoded.encoding)
     if mode == "check":
         out.write(render(found, fmt, cleaner.rules))
     out.flush()
@@ -230,7 +253,8 @@ def _interactive() -> bool:
 
 
 @contextmanager
-def _progress(console: Console, total: int, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+def _progress(console: Console, total: int, *, enabled: bool,
+              description: str = "cleaning") -> Iterator[Callable[[int, int], None]]:
     if not enabled:
         yield lambda docs, nbytes: None
         return
@@ -238,7 +262,7 @@ def _progress(console: Console, total: int, *, enabled: bool) -> Iterator[Callab
                TextColumn("{task.fields[docs]:,} docs"), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
     started = time.perf_counter()
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("cleaning", total=total or None, docs=0, rate="")
+        task = bar.add_task(description, total=total or None, docs=0, rate="")
         done = {"docs": 0, "bytes": 0}
 
         def tick(docs: int, nbytes: int) -> None:
@@ -265,13 +289,17 @@ def _print_profile(console: Console, cleaner: Cleaner, elapsed: float, nbytes: i
     console.print(table)
 
 
-def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: Console) -> int:
+def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: Console,
+                     extractor: str = "builtin", encoding: str | None = None) -> int:
+    if path != "-" and Path(path).exists() and next(discover([Path(path)])).format == "html":
+        return _html_to_stdout(cleaner, Path(path), report_path, err, extractor)
     try:
         if path == "-":
             raw = sys.stdin.buffer.read()
-            text = decode(raw)
+            decoded = decode_as(raw, encoding)
         else:
-            text, raw = read_text(Path(path))
+            decoded, raw = read_decoded(Path(path), encoding)
+        text = decoded.text
     except InputError as exc:
         err.print(f"[red]error[/red]: {path}: {exc}", highlight=False)
         return EXIT_FAILED
@@ -280,7 +308,29 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
     result = cleaner.clean(text)
     sys.stdout.buffer.write(result.text.encode("utf-8"))
     sys.stdout.flush()
-    rep = dumps(document_report(result, path=None if path == "-" else path, raw=raw))
+    rep = dumps(document_report(result, path=None if path == "-" else path, raw=raw, encoding=decoded.encoding))
+    if report_path is not None:
+        write_atomic(report_path, rep.encode())
+    else:
+        sys.stderr.write(rep)
+    return EXIT_OK
+
+
+def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err: Console, extractor: str) -> int:
+    from .html.api import clean_html
+    from .html.report import html_report
+
+    try:
+        raw = path.read_bytes()
+        res = clean_html(raw, cleaner=cleaner, extractor=extractor)  # type: ignore[arg-type]
+    except (OSError, ImportError) as exc:
+        err.print(f"[red]error[/red]: {path}: {getattr(exc, 'strerror', None) or exc}", highlight=False)
+        return EXIT_FAILED
+    if report_path is not None and same_file(report_path, path):
+        raise UsageError(f"--report {report_path} is the input itself; name another file")
+    sys.stdout.buffer.write(res.text.encode("utf-8"))
+    sys.stdout.flush()
+    rep = dumps(html_report(res, path=str(path), raw=raw))
     if report_path is not None:
         write_atomic(report_path, rep.encode())
     else:
@@ -318,7 +368,8 @@ def restore_command(
     dest: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of standard output.")] = None,
 ) -> int:
     try:
-        text, _ = read_text(output_file)
+        # The output is always UTF-8, whatever it holds (a NUL, say): no detection here.
+        text = decode_as(output_file.read_bytes(), "utf-8").text
         data = _report_for(output_file, report_file)
         edits = edits_from_report(data)
     except (InputError, OSError, ValueError, KeyError, TypeError) as exc:
@@ -423,6 +474,52 @@ def config_command(
     return EXIT_OK
 
 
+@sub_app.command("learn", help="Learn a rule pack from a corpus: lines that recur across many documents (docs/learn.md).")
+@_exit_code
+def learn_command(
+    corpus: Annotated[list[Path], typer.Argument(help="Folders of text or HTML, or JSON Lines files.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The pack to write (TOML).")],
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL: the text field (dots reach into objects).")] = "text",
+    site_field: Annotated[str | None, typer.Option("--site-field", help="JSONL: the site, domain or URL field "
+                                                   "(default: the first of site, domain, url).")] = None,
+    min_docs: Annotated[int, typer.Option("--min-docs", help="A line must recur in at least this many documents.")] = 5,
+    min_share: Annotated[float, typer.Option("--min-share", help="...and in this share of its site's documents "
+                                             "(of the corpus, for lines counted corpus-wide).")] = 0.2,
+    max_length: Annotated[int, typer.Option("--max-length", help="Longer lines are never learned (characters).")] = 200,
+    prefix: Annotated[str, typer.Option("--prefix", help="Code prefix of the learned rules (2-4 capitals).")] = "LRN",
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar, no summary.")] = False,
+) -> int:
+    from .learn import Corpus, LearnOptions, learn
+
+    try:
+        options = LearnOptions(min_docs=min_docs, min_share=min_share, max_length=max_length, prefix=prefix)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    docs = Corpus(corpus, text_field=text_field, site_field=site_field)
+    if any(same_file(output, p) for p, _ in docs.files()):
+        raise UsageError(f"{output} is one of the inputs; write the pack elsewhere")
+    err = Console(stderr=True, soft_wrap=True)
+    with _progress(err, docs.total_bytes(), enabled=not quiet and _interactive(), description="learning") as tick:
+        result = learn(docs, options, progress=lambda d: tick(1, d.nbytes))
+    if docs.skipped:
+        err.print(f"{docs.skipped} input(s) skipped: {'; '.join(docs.reasons[:3])}", highlight=False)
+    if not result.pack.text:
+        err.print(f"no rule learned from {result.docs} documents: no line recurs in {min_docs} documents and "
+                  f"{min_share:.0%} of its site; try a lower --min-docs or --min-share", highlight=False)
+        return 1
+    write_atomic(output, result.pack.text.encode("utf-8"))
+    if not quiet:
+        reasons: dict[str, int] = {}
+        for r in result.rejected:
+            reasons[r.reason] = reasons.get(r.reason, 0) + 1
+        left = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
+        err.print(f"{len(result.pack.rules)} rules from {result.docs} documents written to {output}; "
+                  f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
+                  f"(most: a default rule removes the line already). Review them, then "
+                  f"`clean rules test {output}`.", highlight=False)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (pre-commit-hooks convention)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -431,7 +528,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Standalone mode lets the CLI framework print its own usage errors; it ends by
         # raising SystemExit, whose code we hand back instead of exiting.
-        rc = command.main(args=args, prog_name="clean", standalone_mode=True)
+        with handle_signals():
+            rc = command.main(args=args, prog_name="clean", standalone_mode=True)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Every output is renamed into place only when complete, and the temporary file
+        # of the one being written is removed as this unwinds: nothing is half-written.
+        Console(stderr=True, soft_wrap=True).print(
+            f"[red]{exc or 'interrupted'}[/red]: the files written so far are complete; "
+            "run the same command again to finish", highlight=False)
+        return exit_code(exc)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
     except (UsageError, RuleError) as exc:

@@ -9,10 +9,11 @@ nothing changes: that fixpoint is what makes cleaning the output again a no-op.
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import filterfalse
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from .loader import check_codes_unique, load_default_packs, load_pack_file
 from .model import CleanResult, Edit, Flag, Pack, Rule
 from .prefilter import Prefilter, lower_same_length
 from .profiling import timed
+from .regex_safety import RuleTimeout, guarded
 
 
 def _selected(rule: Rule, keys: Sequence[str]) -> bool:
@@ -183,6 +185,9 @@ class Cleaner:
                 keep.append(by_code[code])
         self.rules: tuple[Rule, ...] = tuple(keep)
         compiled = [compile_rule(r) for r in keep]
+        # Rules that could backtrack badly (user packs, nested repeats) get a time limit.
+        shipped = {id(r) for p in defaults.values() for r in p.rules}
+        compiled = [guarded(c, trusted=id(r) in shipped) for c, r in zip(compiled, keep, strict=True)]
         # Seconds spent in each rule's own matching, when profiling (see cleaner.profiling).
         self.timings: Counter[str] | None = Counter() if profile else None
         if self.timings is not None:
@@ -212,9 +217,19 @@ class Cleaner:
     # -- public API -------------------------------------------------------
 
     def clean(self, text: str) -> CleanResult:
+        try:
+            return self._clean(text)
+        except RuleTimeout as exc:
+            return _without_slow_rules(self, text, exc)
+
+    def _clean(self, text: str) -> CleanResult:
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
-        hits = self._prefilter.hits(lower_same_length(text))
+        lowered = lower_same_length(text)
+        try:
+            hits = self._prefilter.hits(lowered)
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): the automaton takes UTF-8 only
+            hits = self._prefilter.hits(_SURROGATE.sub("\ufffd", lowered))
         armed, deferred = self._prefilter.arm(hits, text, self._limits)
         if not armed:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
@@ -468,6 +483,10 @@ class Cleaner:
         return False
 
 
+# One character for one, so offsets stay; only for the prefilter, never in the output.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _bare(line: str) -> str:
     """The line as rules see it: without surrounding whitespace or a byte-order mark,
     so a file's first line matches like any other."""
@@ -563,6 +582,21 @@ def _assemble(doc: _Doc) -> CleanResult:
     out.append(text[pos:])
     return CleanResult(original=text, text="".join(out), edits=tuple(edits),
                        flags=tuple(sorted(doc.flags, key=lambda f: f.start)), skipped_overlaps=doc.skipped)
+
+
+def _without_slow_rules(cleaner: Cleaner, text: str, exc: RuleTimeout) -> CleanResult:
+    """Clean ``text`` again without each rule whose regex ran out of time on it (and the
+    repairs a timed-out detector gates); the result names those rules."""
+    skipped: list[str] = []
+    while True:
+        skipped.append(exc.code)
+        drop = set(skipped) | {r.code for r in cleaner.rules if set(skipped) & set(r.options.get("requires", []))}
+        try:
+            res = cleaner.variant(sorted(drop))._clean(text)
+        except RuleTimeout as again:
+            exc = again
+            continue
+        return replace(res, timeouts=tuple(skipped))
 
 
 def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool) -> Cleaner:

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from .decoding import Decoded, DecodeError, decode_bytes
+
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 RECORD_SUFFIXES = (".jsonl", ".ndjson")
 PARQUET_SUFFIXES = (".parquet",)
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 COMPRESSIONS = (".gz", ".zst")
 REPORT_SUFFIX = ".report.json"
 SUMMARY_NAME = "run-summary.json"
 
-Format = Literal["text", "jsonl", "parquet"]
+Format = Literal["text", "jsonl", "parquet", "html"]
 
 _SEQ = itertools.count()
 
@@ -53,6 +56,8 @@ def format_of(path: Path) -> Format | None:
         return "parquet"
     if ext in TEXT_SUFFIXES and not comp:
         return "text"
+    if ext in HTML_SUFFIXES and not comp:
+        return "html"
     return None
 
 
@@ -62,11 +67,13 @@ class Job:
     rel: Path  # where it lands below the output folder
     format: Format = "text"
     ignore: tuple[str, ...] = ()  # rules the configuration switches off for this file
+    encoding: str | None = None  # --encoding: read the file as this, no detection
+    refused: str | None = None  # why it is not read at all (a symlink out of the input folder)
 
     @property
     def report_rel(self) -> Path:
         base, _, comp = split_name(self.rel.name)
-        if self.format == "text":
+        if self.format in ("text", "html"):
             return self.rel.with_name(base + REPORT_SUFFIX)
         # Record formats get one report line per record, compressed like the input.
         return self.rel.with_name(base + ".report.jsonl" + comp)
@@ -75,19 +82,52 @@ class Job:
 def discover(paths: Sequence[Path]) -> Iterator[Job]:
     """Every input file named, or found below a named folder, in a stable order.
 
-    A file named explicitly is cleaned as text unless its name says JSONL or Parquet;
-    inside folders only files whose names say what they are are taken.
+    A file named explicitly is cleaned as text unless its name says JSONL, Parquet or
+    HTML, or its first bytes look like a page; inside folders only files whose names say
+    what they are are taken. HTML lands in ``<name>.txt`` beside its report.
     """
     for root in paths:
         if root.is_dir():
             for p in sorted(root.rglob("*")):
                 fmt = format_of(p)
                 if fmt and p.is_file():
-                    yield Job(p, p.relative_to(root), fmt)
+                    yield Job(p, _out_rel(p.relative_to(root), fmt), fmt, refused=_leaves(p, root))
         elif root.exists():
-            yield Job(root, Path(root.name), format_of(root) or "text")
+            fmt = format_of(root) or ("html" if _sniffs_html(root) else "text")
+            yield Job(root, _out_rel(Path(root.name), fmt), fmt)
         else:
             raise UsageError(f"{root}: no such file or folder")
+
+
+def _leaves(path: Path, root: Path) -> str | None:
+    """Why a file found below ``root`` must not be read: a symlink to a file outside the
+    folder (the walk never descends into linked folders). A link inside it is fine."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    top = root.resolve()
+    if target == top or top in target.parents:
+        return None
+    return f"a symlink to {target}, outside the input folder {root}; not followed (name the file itself to clean it)"
+
+
+def _out_rel(rel: Path, fmt: Format) -> Path:
+    """Where a job's output lands: HTML becomes text, so page.html -> page.txt."""
+    return rel.with_name(split_name(rel.name)[0] + ".txt") if fmt == "html" else rel
+
+
+def _sniffs_html(path: Path) -> bool:
+    """An explicitly named file without an HTML extension that still opens like a page."""
+    if path.suffix.lower() in TEXT_SUFFIXES or not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False  # reading it properly reports the error
+    from .html.sniff import looks_like_html
+
+    return looks_like_html(head)
 
 
 def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], extra: Sequence[Path] = ()) -> None:
@@ -110,9 +150,20 @@ def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], ext
     for j in jobs:
         sources.add(_identity(j.source) or (-1, -1))
     seen: dict[Path, Path] = {}
+    inside: dict[Path, bool] = {}  # folder below -o -> whether it really lies inside -o
     for j in jobs:
         for rel in (j.rel, j.report_rel):
-            target = out / rel  # rel comes from a walk below an input: no '..' in it
+            if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+                raise UsageError(f"{j.source}: its output name {str(rel)!r} would leave the -o folder; rename it")
+            target = out / rel
+            folder = target.parent
+            if folder not in inside:
+                # A symlinked folder already in -o could point anywhere: resolve once per folder.
+                real = folder.resolve()
+                inside[folder] = real == out or out in real.parents
+            if not inside[folder]:
+                raise UsageError(f"writing {target} would leave the -o folder through a symlink; "
+                                 "remove the link or choose another -o")
             if _identity(target) in sources:
                 raise UsageError(f"writing {target} would overwrite an input; choose another -o folder")
             if target in seen and seen[target] != j.source:
@@ -141,46 +192,59 @@ def same_file(a: Path, b: Path) -> bool:
 def read_text(path: Path) -> tuple[str, bytes]:
     """The file's text and its raw bytes. Newlines are kept as they are (no translation),
     so offsets in the report point into the file exactly."""
+    decoded, raw = read_decoded(path)
+    return decoded.text, raw
+
+
+def read_decoded(path: Path, encoding: str | None = None) -> tuple[Decoded, bytes]:
+    """The file's text with the encoding it was read in (see cleaner.decoding), and its bytes."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
-    return decode(raw), raw
+    return decode_as(raw, encoding), raw
 
 
 def decode(raw: bytes) -> str:
-    if b"\x00" in raw[:8192]:
-        raise InputError("looks like a binary file (NUL bytes); skipped")
+    return decode_as(raw).text
+
+
+def decode_as(raw: bytes, encoding: str | None = None) -> Decoded:
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at byte {exc.start}); "
-                         "convert it to UTF-8 first") from exc
+        return decode_bytes(raw, encoding)
+    except DecodeError as exc:
+        raise InputError(str(exc)) from exc
 
 
 _MADE: set[Path] = set()  # folders already created by this process
 
 
-def _tmp_for(path: Path) -> tuple[Path, int]:
-    """Create the temporary file beside ``path``: a name no other writer uses (pid and a
-    counter), created exclusively, with the usual umask-based permissions."""
-    if path.parent not in _MADE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _MADE.add(path.parent)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{next(_SEQ)}.tmp"
+def _tmp_name(path: Path) -> Path:
+    """The temporary file's name beside ``path``: one no other writer uses (pid and a
+    counter; cleaner.interrupts.sweep_stale knows this form)."""
+    return path.parent / f".{path.name}.{os.getpid()}.{next(_SEQ)}.tmp"
+
+
+def _create(tmp: Path) -> int:
+    """Create ``tmp`` exclusively, with the usual umask-based permissions. Called inside
+    the caller's clean-up block, so a signal arriving just after creation still removes it."""
+    if tmp.parent not in _MADE:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        _MADE.add(tmp.parent)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
-        return tmp, os.open(tmp, flags, 0o666)
+        return os.open(tmp, flags, 0o666)
     except FileNotFoundError:  # the folder went away since we made it: make it again
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return tmp, os.open(tmp, flags, 0o666)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(tmp, flags, 0o666)
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write via a temporary file and a rename, so a reader never sees half a file.
     ``mode`` sets the permissions (in-place fixes keep the file's own)."""
-    tmp, fd = _tmp_for(path)
+    tmp = _tmp_name(path)
     try:
+        fd = _create(tmp)
         if mode is not None:
             os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
@@ -202,8 +266,9 @@ def _unlink(path: Path) -> None:
 def atomic_output(path: Path, compression: str = "") -> Iterator[BinaryIO]:
     """A binary stream that becomes ``path`` only when the block ends without error;
     ``compression`` ('.gz', '.zst' or '') compresses what is written."""
-    tmp, fd = _tmp_for(path)
+    tmp = _tmp_name(path)
     try:
+        fd = _create(tmp)
         with os.fdopen(fd, "wb") as raw:
             if compression == ".gz":
                 # mtime=0: the same input gives byte-identical output, run after run.

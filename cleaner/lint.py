@@ -138,12 +138,13 @@ def colourise(diff: str) -> str:
     return "".join(out)
 
 
-def fix_in_place(path: Path, result: CleanResult) -> bool:
-    """Rewrite ``path`` with the clean text, atomically, keeping its permissions.
+def fix_in_place(path: Path, result: CleanResult, encoding: str = "utf-8") -> bool:
+    """Rewrite ``path`` with the clean text, atomically, keeping its permissions and its
+    encoding (UnicodeEncodeError, file untouched, if a repair made text it cannot hold).
     Returns whether the file changed."""
     if not result.edits:
         return False
     real = Path(os.path.realpath(path))  # through a symlink to the file it names, not over the link
     mode = stat.S_IMODE(os.stat(real).st_mode)
-    write_atomic(real, result.text.encode("utf-8"), mode=mode)
+    write_atomic(real, result.text.encode(encoding), mode=mode)
     return True

@@ -21,6 +21,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from .kinds import COMMON_KEYS, KIND_KEYS, RuleError, compile_rule
 from .model import Example, Pack, Rule
+from .regex_safety import check_rule
 
 PACK_KEYS = {"name", "description", "prefix"}
 CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
@@ -45,7 +46,10 @@ def _examples(where: str, code: str, spec: dict[str, Any]) -> tuple[Example, ...
         if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
             raise RuleError(f"{where}: rule {code}: '{key}' must be a list of example texts")
         out.extend(Example(t, expect) for t in items)
-    for fix in spec.get("fix", []):
+    fixes = spec.get("fix", [])
+    if not isinstance(fixes, list):
+        raise RuleError(f"{where}: rule {code}: 'fix' must be a list of {{input, output}} tables")
+    for fix in fixes:
         if not isinstance(fix, dict) or set(fix) != {"input", "output"}:
             raise RuleError(f"{where}: rule {code}: each 'fix' example needs exactly 'input' and 'output'")
         out.append(Example(fix["input"], "remove", fix["output"]))
@@ -69,7 +73,10 @@ def parse_pack(raw: str, source: str) -> Pack:
     pack_name = head["name"]
     rules: list[Rule] = []
     seen: set[str] = set()
-    for spec in data.get("rule", []):
+    specs = data.get("rule", [])
+    if not isinstance(specs, list) or not all(isinstance(r, dict) for r in specs):
+        raise RuleError(f"{source}: 'rule' must be [[rule]] tables, one per rule")
+    for spec in specs:
         code = spec.get("code")
         if not isinstance(code, str) or not CODE_RE.match(code):
             raise RuleError(f"{source}: every rule needs a 'code' like 'AB123', got {code!r}")
@@ -93,7 +100,11 @@ def parse_pack(raw: str, source: str) -> Pack:
         triggers = spec.get("triggers", [])
         if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
             raise RuleError(f"{where}: rule {code}: 'triggers' must be a list of literal words")
-        if not triggers:
+        if kind == "html" and triggers:
+            # Selectors find the elements; words would never be looked at, so refuse them.
+            raise RuleError(f"{where}: rule {code}: an html rule matches elements by 'selectors'/'xpath'; "
+                            "remove its 'triggers'")
+        if not triggers and kind != "html":
             # Without triggers a rule runs on every line: the prefilter exists to avoid that.
             raise RuleError(f"{where}: rule {code}: 'triggers' is required (literal words the rule cannot match without)")
         if spec.get("action", "remove") not in ("remove", "flag"):
@@ -106,6 +117,9 @@ def parse_pack(raw: str, source: str) -> Pack:
                 raise RuleError(f"{where}: rule {code}: needs at least one 'remove' (or 'fix') example")
             if not any(e.expect == "keep" for e in examples):
                 raise RuleError(f"{where}: rule {code}: needs at least one 'keep' example")
+        requires = spec.get("requires", [])
+        if not isinstance(requires, list) or not all(isinstance(c, str) for c in requires):
+            raise RuleError(f"{where}: rule {code}: 'requires' must be a list of detector codes")
         options = dict(KIND_KEYS[kind])
         options.update({k: v for k, v in spec.items() if k in KIND_KEYS[kind] or k in ("case", "action")})
         lowered = tuple(t.lower() for t in triggers)
@@ -113,6 +127,7 @@ def parse_pack(raw: str, source: str) -> Pack:
                     why=spec["why"].strip(), triggers=lowered, examples=examples,
                     options=options, source=where)
         compile_rule(rule)  # validates patterns and options now, not mid-run
+        check_rule(rule)  # refuses patterns that can backtrack exponentially
         rules.append(rule)
     if not rules:
         raise RuleError(f"{source}: pack '{pack_name}' has no [[rule]] entries")

@@ -76,6 +76,8 @@ class CleanResult:
     flags: tuple[Flag, ...] = ()
     # Candidate edits dropped because an earlier edit already covered their span.
     skipped_overlaps: int = 0
+    # Rules skipped for this document because their regex ran out of time (regex_safety).
+    timeouts: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -85,10 +85,12 @@ def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str]
                              f"field {'.'.join(path)!r} is {type(text).__name__}, not a string")
     res = cleaner.clean(text)
     stats = DocStats.of(res)
-    if not res.edits and not res.flags:
+    if not res.edits and not res.flags and not res.timeouts:
         return RecordOutcome(lineno, raw, line, None, None, stats)
     details = {"edits": [e.to_dict() for e in res.edits], "flags": [f.to_dict() for f in res.flags],
                "counts": res.counts}
+    if res.timeouts:  # rules skipped for this record: their regex ran out of time
+        details["timeouts"] = list(res.timeouts)
     if res.edits:
         _set(record, path, res.text)
     report = None

@@ -20,28 +20,47 @@ REPORT_VERSION = 1
 ENCODING = "utf-8"
 
 
+def printable(path: str | None) -> str | None:
+    """A path as UTF-8 can hold it: a file name's undecodable bytes (which Python keeps
+    as lone surrogates) become ``\\xff`` escapes instead of failing the JSON write."""
+    if path is None:
+        return None
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogateescape") if _escapable(path) else path.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def _escapable(s: str) -> bool:
+    return all(not ("\ud800" <= ch <= "\udfff") or "\udc80" <= ch <= "\udcff" for ch in s)
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def document_report(result: CleanResult, *, path: str | None, raw: bytes | None = None,
-                    output_path: str | None = None) -> dict[str, Any]:
+                    output_path: str | None = None, encoding: str = ENCODING) -> dict[str, Any]:
     """The report of one cleaned document. ``raw`` is the input as read, for its hash;
-    ``output_path`` where the clean text was written, if it was written to a file."""
+    ``output_path`` where the clean text was written, if it was written to a file;
+    ``encoding`` what the input was decoded from (the output is always UTF-8)."""
     from . import __version__
 
-    raw = result.original.encode(ENCODING) if raw is None else raw
+    raw = result.original.encode(encoding) if raw is None else raw
     out = result.text.encode(ENCODING)
     return {
         "version": REPORT_VERSION,
         "tool": {"name": "cleaner", "version": __version__},
-        "input": {"path": path, "sha256": sha256(raw), "bytes": len(raw),
-                  "chars": len(result.original), "encoding": ENCODING},
-        "output": {"path": output_path, "sha256": sha256(out), "bytes": len(out), "chars": len(result.text)},
+        "input": {"path": printable(path), "sha256": sha256(raw), "bytes": len(raw),
+                  "chars": len(result.original), "encoding": encoding},
+        "output": {"path": printable(output_path), "sha256": sha256(out), "bytes": len(out), "chars": len(result.text)},
         "edits": [e.to_dict() for e in result.edits],
         "flags": [f.to_dict() for f in result.flags],
         "counts": result.counts,
         "skipped_overlaps": result.skipped_overlaps,
+        "timeouts": list(result.timeouts),
     }
 
 
@@ -83,12 +102,13 @@ class DocStats:
     edits: int
     flags: int
     rules: tuple[tuple[str, str, str, int], ...]  # (code, name, pack, edits)
+    timeouts: tuple[str, ...] = ()  # rules skipped because their regex ran out of time
 
     @classmethod
     def of(cls, result: CleanResult) -> DocStats:
         per: Counter[tuple[str, str, str]] = Counter((e.rule, e.name, e.pack) for e in result.edits)
         return cls(result.changed, len(result.original), result.chars_removed, len(result.edits),
-                   len(result.flags), tuple((c, n, p, k) for (c, n, p), k in per.items()))
+                   len(result.flags), tuple((c, n, p, k) for (c, n, p), k in per.items()), result.timeouts)
 
 
 @dataclass
@@ -108,6 +128,7 @@ class RunSummary:
     per_pack: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    timeouts: Counter[str] = field(default_factory=Counter)  # documents each rule was skipped on
 
     def add(self, stats: DocStats, *, record: bool = False) -> None:
         if record:
@@ -123,6 +144,7 @@ class RunSummary:
             self.per_rule[code] += n
             self.per_pack[pack] += n
             self.names[code] = name
+        self.timeouts.update(stats.timeouts)
 
     def merge(self, other: RunSummary) -> None:
         """Add the counts of a part of the run (a worker's batch) to these."""
@@ -132,6 +154,7 @@ class RunSummary:
         self.per_rule.update(other.per_rule)
         self.per_pack.update(other.per_pack)
         self.names.update(other.names)
+        self.timeouts.update(other.timeouts)
         self.failures.extend(other.failures)
 
     def fail(self, where: str, reason: str, *, record: bool = False) -> None:
@@ -139,7 +162,7 @@ class RunSummary:
             self.bad_records += 1
         else:
             self.failed += 1
-        self.failures.append((where, reason))
+        self.failures.append((printable(where) or "", printable(reason) or ""))
 
     @property
     def ok(self) -> bool:
@@ -163,4 +186,5 @@ class RunSummary:
                          for code, n in self.per_rule.most_common()},
             "per_pack": dict(self.per_pack.most_common()),
             "failures": [{"where": p, "reason": r} for p, r in self.failures],
+            "timeouts": dict(self.timeouts.most_common()),
         }

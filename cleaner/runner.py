@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from .engine import Cleaner
-from .files import InputError, Job, atomic_output, open_records, read_text, split_name, write_atomic
+from .files import InputError, Job, atomic_output, open_records, read_decoded, split_name, write_atomic
+from .interrupts import in_worker
 from .records import clean_batch
 from .report import DocStats, RunSummary, document_report, dumps
 
@@ -44,6 +45,7 @@ class RunOptions:
     # Text inputs: every document's report as one line of this JSON Lines file instead
     # of a .report.json beside each output (one file created per input instead of two).
     report_stream: Path | None = None
+    extractor: str = "builtin"  # HTML inputs: "builtin" or "trafilatura"
 
 
 def default_jobs() -> int:
@@ -66,10 +68,44 @@ def _init_worker(cleaner: Cleaner) -> None:
 TextOutcome = tuple[Job, DocStats | None, str | None, int, bytes | None]
 
 
-def _text_tasks(jobs: list[Job], out_dir: Path, stream: bool) -> list[TextOutcome]:
+def _init_pool_worker(cleaner: Cleaner) -> None:
+    in_worker()  # signals: see cleaner.interrupts
+    _init_worker(cleaner)
+
+
+def _text_tasks(jobs: list[Job], out_dir: Path, stream: bool, extractor: str = "builtin") -> list[TextOutcome]:
     # Several files per task: one task per small file spent more on passing it to a
     # worker than on cleaning it.
-    return [_text_task(job, out_dir, stream) for job in jobs]
+    return [_html_task(job, out_dir, stream, extractor) if job.format == "html" else _text_task(job, out_dir, stream)
+            for job in jobs]
+
+
+def _html_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOutcome:
+    """Clean one HTML page into ``out_dir``/<name>.txt, its report beside it."""
+    assert _CLEANER is not None
+    from .html.api import clean_html
+    from .html.report import html_report
+
+    try:
+        raw = job.source.read_bytes()
+    except OSError as exc:
+        return job, None, f"cannot read: {exc.strerror or exc}", 0, None
+    try:
+        res = clean_html(raw, cleaner=_CLEANER.variant(job.ignore), extractor=extractor)  # type: ignore[arg-type]
+    except ImportError as exc:
+        return job, None, str(exc), 0, None
+    target = out_dir / job.rel
+    report = html_report(res, path=str(job.source), raw=raw, output_path=str(target))
+    line = None
+    try:
+        write_atomic(target, res.text.encode("utf-8"))
+        if stream:
+            line = (json.dumps(report, ensure_ascii=False) + "\n").encode()
+        else:
+            write_atomic(out_dir / job.report_rel, dumps(report).encode())
+    except OSError as exc:
+        return job, None, f"cannot write its output: {exc.strerror or exc}", 0, None
+    return job, DocStats.of(res.result), None, len(raw), line
 
 
 def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
@@ -77,12 +113,13 @@ def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
     as one JSON line when reports are streamed to one file, else None)."""
     assert _CLEANER is not None
     try:
-        text, raw = read_text(job.source)
+        decoded, raw = read_decoded(job.source, job.encoding)
     except InputError as exc:
         return job, None, str(exc), 0, None
-    result = _CLEANER.variant(job.ignore).clean(text)
+    result = _CLEANER.variant(job.ignore).clean(decoded.text)
     target = out_dir / job.rel
-    report = document_report(result, path=str(job.source), raw=raw, output_path=str(target))
+    report = document_report(result, path=str(job.source), raw=raw, output_path=str(target),
+                             encoding=decoded.encoding)
     line = None
     try:
         write_atomic(target, result.text.encode("utf-8"))
@@ -176,7 +213,7 @@ def _make_pool(cleaner: Cleaner, jobs: int) -> Executor:
     # from its arguments (Cleaner pickles that way).
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(cleaner,))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_pool_worker, initargs=(cleaner,))
 
 
 def run(cleaner: Cleaner, jobs: list[Job], opts: RunOptions, summary: RunSummary,
@@ -191,8 +228,12 @@ def run(cleaner: Cleaner, jobs: list[Job], opts: RunOptions, summary: RunSummary
             stream = opts.report_stream
             reports = (stack.enter_context(atomic_output(stream, split_name(stream.name)[2]))
                        if stream else None)
-            texts = [j for j in jobs if j.format == "text"]
-            chunks = [(texts[k : k + TEXT_CHUNK], opts.out_dir, stream is not None)
+            for job in jobs:
+                if job.refused:
+                    summary.fail(str(job.source), job.refused)
+            jobs = [j for j in jobs if not j.refused]
+            texts = [j for j in jobs if j.format in ("text", "html")]
+            chunks = [(texts[k : k + TEXT_CHUNK], opts.out_dir, stream is not None, opts.extractor)
                       for k in range(0, len(texts), TEXT_CHUNK)]
             for results in _ordered(pool, _text_tasks, chunks, window):
                 for job, stats, error, nbytes, line in results:
@@ -210,7 +251,8 @@ def run(cleaner: Cleaner, jobs: list[Job], opts: RunOptions, summary: RunSummary
                 elif job.format == "parquet":
                     _run_parquet(pool, job, opts, summary, tick, window)
     finally:
-        pool.shutdown()
+        # After an interrupt, queued tasks are dropped; running ones finish their files.
+        pool.shutdown(cancel_futures=True)
 
 
 def _size(path: Path) -> int:

@@ -1,0 +1,67 @@
+"""Short runs of the coverage-guided fuzz targets in fuzz/ (a few seconds each; the long
+runs are documented in docs/robustness.md), and every crash they found, kept as a test."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FUZZ = ROOT / "fuzz"
+REGRESSIONS = Path(__file__).resolve().parent / "fuzz_regressions"
+
+pytest.importorskip("atheris")
+
+
+def _fuzz(target: str, tmp_path: Path, seconds: int = 4) -> subprocess.CompletedProcess[str]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FUZZ / "corpus" / target, corpus)
+    return subprocess.run([sys.executable, str(FUZZ / f"fuzz_{target}.py"), f"-max_total_time={seconds}",
+                           "-rss_limit_mb=2048", "-timeout=20", str(corpus)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("target", [
+    pytest.param("engine", marks=pytest.mark.skip(reason="finds the open idempotence bug below within seconds to "
+                                                         "a minute; enable once it is fixed")),
+    "loader",
+])
+def test_short_fuzz_run_finds_no_crash(target: str, tmp_path: Path) -> None:
+    proc = _fuzz(target, tmp_path)
+    crashes = [p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-"))]
+    assert proc.returncode == 0 and not crashes, proc.stderr[-3000:]
+    assert "DONE" in proc.stderr  # it really ran
+
+
+@pytest.mark.skip(reason="fuzz/fuzz_html.py finds a crash in cleaner/html within seconds "
+                         "(tests/fuzz_regressions/html-control-char-in-tag.html); enable once that is fixed")
+def test_short_html_fuzz_run_finds_no_crash(tmp_path: Path) -> None:
+    proc = _fuzz("html", tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+@pytest.mark.xfail(strict=True, reason="cleaner/html/dom_rules.py css_path: ValueError from lxml on a tag name "
+                                       "with control characters; found by fuzz/fuzz_html.py. Drop this mark "
+                                       "when the HTML path handles it.")
+def test_html_fuzz_crash_regression() -> None:
+    from cleaner import Cleaner
+    from cleaner.html.api import clean_html
+
+    data = (REGRESSIONS / "html-control-char-in-tag.html").read_bytes()
+    assert isinstance(clean_html(data, cleaner=Cleaner()).text, str)
+
+
+@pytest.mark.xfail(strict=True, reason="engine: PT002 removes the print-edition line after a copyright line "
+                                       "holding 'src' hex; PT001 removes that copyright line only on a second "
+                                       "cleaning. Found by fuzz/fuzz_engine.py; drop this mark once fixed.")
+def test_engine_fuzz_idempotence_regression() -> None:
+    from invariants import assert_invariants
+
+    from cleaner import Cleaner
+
+    text = (REGRESSIONS / "engine-not-idempotent-pt001.txt").read_bytes().decode("utf-8")
+    assert_invariants(Cleaner(), text)

@@ -1,0 +1,211 @@
+"""Issue 6, rules: broken packs refused with file, rule and line named; a catastrophic
+regex cannot hang a run (load-time check, time limit, rule skipped and reported)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from invariants import assert_invariants
+
+import cleaner.regex_safety as rs
+from cleaner import Cleaner
+from cleaner.cli import main
+from cleaner.kinds import RuleError
+from cleaner.loader import load_pack_file, parse_pack
+from cleaner.report import document_report, schema
+
+RULE = '''[pack]
+name = "mine"
+
+[[rule]]
+code = "MY001"
+name = "my-rule"
+kind = "{kind}"
+triggers = ["aa"]
+patterns = ['{pattern}']
+message = "slow"
+why = "a test"
+remove = ["{remove}"]
+keep = ["plain prose here."]
+'''
+DOC = "The council met on Tuesday.\n\n" + "a" * 40 + "b\n\nLeave a Reply\n"
+
+
+def pack(tmp_path: Path, pattern: str, kind: str = "span", remove: str = "aac") -> Path:
+    p = tmp_path / "mine.toml"
+    p.write_text(RULE.format(pattern=pattern, kind=kind, remove=remove), encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def fast_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rs, "TIMEOUT_SECONDS", 0.05)
+
+
+@pytest.mark.parametrize(("pattern", "shape"), [
+    ("(a+)+c", True), (r"(?:\w+\s?)*c", True), ("(?:x*)*c", True), ("((a+)b?)+c", True), ("(x|a+)+c", True),
+    ("(a++)+c", False), ("(?>a+)+c", False), (r"(?:\w+ )+c", False), (r"(?: [\w]+){0,4}c", False),
+])
+def test_nested_quantifiers_refused_at_load_time(tmp_path: Path, pattern: str, shape: bool) -> None:
+    path = pack(tmp_path, pattern)
+    if not shape:
+        load_pack_file(path)
+        return
+    with pytest.raises(RuleError) as info:
+        load_pack_file(path)
+    msg = str(info.value)
+    assert f"{path}:5: rule MY001: pattern in 'patterns'" in msg and "possessive" in msg
+
+
+def test_shipped_packs_pass_the_check_and_are_mostly_unguarded() -> None:
+    c = Cleaner()
+    for r in c.rules:
+        for _, p in rs._patterns(r):
+            assert rs.exponential(p) is None, (r.code, p)
+    guarded = [x.rule.code for x in c._compiled if rs.is_guarded(x)]
+    # Only the shipped rules with nested repeats or repeated alternatives carry the limit.
+    assert 0 < len(guarded) < len(c.rules) / 3
+    assert all(p.min_len == rs.SHIPPED_MIN_LEN for x in c._compiled if rs.is_guarded(x)
+               for p in getattr(x, "patterns", ()) or getattr(x, "signatures", ()))
+
+
+# Strings that make backtracking regexes slow: long runs of one character or one token,
+# and near-misses of what shipped rules look for.
+_UNITS = ["a", " ", ".", "1", "-", "/", "|", "»", "@", "\t", "é", "word ", "a b ", "Getty Images / ",
+          "follow us on ", "src", "src1", "home » ", "tags: a, ", "Photo: ", "(required) ",
+          "write to a at b@c.d and ", "loading . ", "a.b.c-", "© 2024 ", "Â€™"]
+
+
+def _line(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def test_shipped_rules_stay_fast_on_adversarial_lines() -> None:
+    """Every shipped rule, called the way the engine calls it (its own length gates
+    included) on 20,000-character adversarial lines: none takes more than a fraction of
+    a second. These rules mostly run without a time limit, so this is their bound."""
+    from cleaner.kinds import DetectorRule, LineRule, MojibakeRule, RepairRule, SpanRule, TailRule
+
+    slow: list[tuple[str, str]] = []
+    timed_out: list[str] = []
+    for c in Cleaner()._compiled:
+        for unit in _UNITS:
+            s = _line(unit, 20_000)
+            t = time.perf_counter()
+            try:
+                if isinstance(c, (LineRule, TailRule)):
+                    c.matches(s)
+                elif isinstance(c, SpanRule):
+                    c.spans(s)
+                elif isinstance(c, RepairRule):
+                    c.repairs(s)
+                elif isinstance(c, DetectorRule):
+                    c.fires(s)
+                elif isinstance(c, MojibakeRule):
+                    c.fix(s)
+            except rs.RuleTimeout:
+                # Only a rule with the limit can time out, and then within the limit.
+                assert rs.is_guarded(c) and time.perf_counter() - t < rs.TIMEOUT_SECONDS + 1, c.rule.code
+                timed_out.append(c.rule.code)
+                continue
+            if time.perf_counter() - t > 0.5:
+                slow.append((c.rule.code, unit))
+    assert not slow
+    # CR002's look-behind is quadratic on a long run of "src": the limit is what bounds it.
+    assert set(timed_out) <= {"CR002"}
+
+
+def test_a_slow_rule_is_skipped_for_that_document_and_reported(tmp_path: Path, fast_timeout: None) -> None:
+    c = Cleaner(extra_packs=[pack(tmp_path, "(a|aa)+c")])  # overlapping alternatives: passes the check
+    t = time.perf_counter()
+    res = c.clean(DOC)
+    assert time.perf_counter() - t < 5
+    assert res.timeouts == ("MY001",)
+    assert [e.rule for e in res.edits] == ["CM001"], "the other rules still clean the document"
+    assert res.text == Cleaner().clean(DOC).text
+    report = document_report(res, path=None)
+    assert report["timeouts"] == ["MY001"]
+    jsonschema.validate(report, schema())
+    # A document it is fast on: the rule runs and removes as usual.
+    ok = c.clean("Story.\n\nx aac y\n")
+    assert ok.timeouts == () and [e.rule for e in ok.edits] == ["MY001"]
+
+
+def test_a_slow_detector_takes_its_repairs_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    c = Cleaner()
+    detector = next(x for x in c._compiled if type(x).__name__ == "DetectorRule")
+    repairs = [r.code for r in c.rules if detector.rule.code in r.options.get("requires", [])]
+    assert repairs
+
+    def boom(self: object, text: str) -> bool:
+        raise rs.RuleTimeout(detector.rule.code)
+
+    monkeypatch.setattr(type(detector), "fires", boom)
+    text = "Prices src1 rose.\n\n" + "\n".join(ex.text for r in c.rules if r.code in repairs for ex in r.examples)
+    res = c.clean(text)
+    assert res.timeouts == (detector.rule.code,)
+    assert not any(e.rule in repairs for e in res.edits)
+
+
+def test_cli_reports_timeouts_in_report_and_summary(tmp_path: Path, fast_timeout: None) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text(DOC, encoding="utf-8")
+    (src / "b.jsonl").write_text(json.dumps({"text": DOC}) + "\n", encoding="utf-8")
+    assert main([str(src), "-o", str(out), "-q", "--rules", str(pack(tmp_path, "(a|aa)+c"))]) == 0
+    assert json.loads((out / "a.report.json").read_text(encoding="utf-8"))["timeouts"] == ["MY001"]
+    assert json.loads((out / "b.report.jsonl").read_text(encoding="utf-8"))["timeouts"] == ["MY001"]
+    assert json.loads((out / "run-summary.json").read_text(encoding="utf-8"))["timeouts"] == {"MY001": 2}
+
+
+@pytest.mark.parametrize(("change", "where", "message"), [
+    ("kind = \"span\"\nkind = \"line\"", ": not valid TOML", "(at line 8, column 14)"),  # syntax: its line
+    ("why = \"a test\"\nwhy_not = 1", ":5: rule MY001", "unknown key 'why_not'"),
+    ("patterns = ['(unclosed']", ":5: rule MY001", "invalid regex in 'patterns'"),
+    ("keep = [\"plain prose here.\"]", ":5: rule MY001", "needs at least one 'keep' example"),
+])
+def test_broken_user_packs_name_file_rule_and_line(tmp_path: Path, change: str, where: str, message: str) -> None:
+    text = RULE.format(pattern="aac", kind="span", remove="aac")
+    old = {"kind": 'kind = "span"', "why": 'why = "a test"', "patt": "patterns = ['aac']",
+           "keep": 'keep = ["plain prose here."]'}[change.split()[0][:4]]
+    text = text.replace(old, "" if change.startswith("keep") else change)
+    p = tmp_path / "mine.toml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_pack_file(p)
+    assert f"{p}{where}" in str(info.value) and message in str(info.value)
+
+
+def test_duplicate_code_names_both_places(tmp_path: Path) -> None:
+    text = RULE.format(pattern="aac", kind="span", remove="aac")
+    p = tmp_path / "dup.toml"
+    p.write_text(text + text.split("\n\n", 1)[1], encoding="utf-8")
+    with pytest.raises(RuleError, match=rf"{p}:\d+: duplicate rule code MY001"):
+        load_pack_file(p)
+
+
+@pytest.mark.parametrize("raw", [
+    "rule = 3\n[pack]\nname='x'\n", "[pack]\nname='x'\n[[rule]]\n", "[pack]\nname = 1\n", "pack = []\n",
+    "[pack]\nname='x'\n[[rule]]\ncode='AB001'\nkind='repair'\nname='a'\nmessage='m'\nwhy='w'\ntriggers=['a']\n"
+    "patterns=['a']\nreplacement='b'\nrequires=5\nremove=['a']\nkeep=['b']\n",
+    "[pack]\nname='x'\n[[rule]]\ncode='AB001'\nkind='span'\nname='a'\nmessage='m'\nwhy='w'\ntriggers=['a']\n"
+    "patterns=['" + "(" * 200 + "a" + ")" * 200 + "']\nremove=['a']\nkeep=['b']\n",
+    "[pack]\nname='x'\n[[rule]]\ncode='AB001'\nkind='span'\nname='a'\nmessage='m'\nwhy='w'\ntriggers=['a']\n"
+    "patterns=['a']\nremove=[1]\nkeep=['b']\nfix=[3]\n",
+    "[pack]\nname='x'\nrule=[1, 2]\n",
+])
+def test_malformed_packs_raise_rule_error_only(raw: str) -> None:
+    """Shapes the fuzz target (fuzz/fuzz_loader.py) explores: a RuleError or a pack, never a crash."""
+    try:
+        parse_pack(raw, "p.toml")
+    except RuleError:
+        pass
+
+
+def test_timeouts_keep_the_invariants_on_other_documents(tmp_path: Path, fast_timeout: None) -> None:
+    c = Cleaner(extra_packs=[pack(tmp_path, "(a|aa)+c")])
+    assert_invariants(c, "Story.\n\nx aac y\n\nLeave a Reply\n")
