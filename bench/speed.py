@@ -115,9 +115,10 @@ def floor_lines(src: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def cli_run(inputs: Path, out: Path, jobs: int) -> float:
+def cli_run(inputs: Path, out: Path, jobs: int, *extra: str) -> float:
     _fresh(out)
-    run = cp.check(cp.run_clean([str(inputs), "-o", str(out), "-q", "-j", str(jobs)]), f"clean {inputs} -j {jobs}")
+    run = cp.check(cp.run_clean([str(inputs), "-o", str(out), "-q", "-j", str(jobs), *extra]),
+                   f"clean {inputs} -j {jobs} {' '.join(extra)}")
     return run.seconds
 
 
@@ -227,6 +228,11 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
     say("clean text -j 1")
     t, n = best_of(lambda: cli_run(txt_dir, out, 1), args.repeat, args.cheap)
     text1 = rep.add(Case("clean .txt folder -j 1", mb, t, n, note=f"{len(texts)} files"))
+    # The reports as lines of one file instead of a .report.json per input: one file
+    # created per input, as the floor does, instead of two.
+    streamed = work / "reports.jsonl"
+    t, n = best_of(lambda: cli_run(txt_dir, out, 1, "--report", str(streamed)), args.repeat, args.cheap)
+    text1s = rep.add(Case("clean .txt folder -j 1 --report one.jsonl", mb, t, n))
     say("clean jsonl -j 1")
     t, n = best_of(lambda: cli_run(jsonl_dir, out, 1), args.repeat, args.cheap)
     jsonl1 = rep.add(Case("clean JSONL -j 1", mb, t, n, note=f"file {jsonl_size / cp.MB:.1f} MB"))
@@ -236,18 +242,22 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
     say("clean -j 2")
     t, n = best_of(lambda: cli_run(txt_dir, out, 2), args.repeat, args.cheap)
     text2 = rep.add(Case("clean .txt folder -j 2", mb, t, n))
+    t, n = best_of(lambda: cli_run(txt_dir, out, 2, "--report", str(streamed)), args.repeat, args.cheap)
+    text2s = rep.add(Case("clean .txt folder -j 2 --report one.jsonl", mb, t, n))
     t, n = best_of(lambda: cli_run(jsonl_dir, out, 2), args.repeat, args.cheap)
     jsonl2 = rep.add(Case("clean JSONL -j 2", mb, t, n))
     _fresh(out)
 
     rep.ratios = {
         "cleaner_vs_floor": _ratio(text1, floor, "floor", TARGETS["cleaner_vs_floor"]),
+        "cleaner_streamed_vs_floor": _ratio(text1s, floor, "floor", None),
         "cleaner_jsonl_vs_floor": _ratio(jsonl1, floor_j, "floor", None),
         # No file work at all: the ceiling for any text-mode ratio against the floor.
         "cleaner_lib_vs_floor": _ratio(lib, floor, "floor", None),
         "cleaner_vs_c4": _ratio(lib, c4, "C4", TARGETS["cleaner_vs_c4"]) if c4 else None,
         "cleaner_cli_vs_c4": _ratio(text1, c4, "C4", None) if c4 else None,
         "j2_over_j1_text": _ratio(text2, text1, "j1", TARGETS["j2_over_j1"]),
+        "j2_over_j1_streamed": _ratio(text2s, text1s, "j1", TARGETS["j2_over_j1"]),
         "j2_over_j1_jsonl": _ratio(jsonl2, jsonl1, "j1", TARGETS["j2_over_j1"]),
     }
     # Nothing of the main corpus is needed any more; free the disk before the big sizes.
