@@ -251,10 +251,21 @@ class Cleaner:
             # second cleaning of the output would judge differently.
             kept = "\n".join(doc.without_removals(i) for i in range(len(lines)) if i not in doc.removed)
             again = {c.rule.code for c in detectors if c.fires(kept)}
-            if again == fired:
+            if again == fired or not self._gates_kept_line(doc, again ^ fired):
+                # A verdict that changed only where every line its repairs could touch
+                # is removed changes nothing in the output: without this, a repair that
+                # lets a line rule remove its own line flipped the verdict back and forth.
                 break
             fired = again
         return _assemble(doc)
+
+    def _gates_kept_line(self, doc: _Doc, codes: set[str]) -> bool:
+        """Whether a repair gated by one of ``codes`` could touch a line still kept."""
+        for idx, line_ids in doc.cands.items():
+            c = self._compiled[idx]
+            if isinstance(c, RepairRule) and codes & set(c.requires) and any(i not in doc.removed for i in line_ids):
+                return True
+        return False
 
     def filter(self, items: Iterable[str | Mapping[str, Any]], *, text_field: str = "text",
                edits_field: str | None = "cleaner_edits", drop_empty: bool = False

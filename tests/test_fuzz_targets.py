@@ -26,8 +26,7 @@ def _fuzz(target: str, tmp_path: Path, seconds: int = 4) -> subprocess.Completed
 
 
 @pytest.mark.parametrize("target", [
-    pytest.param("engine", marks=pytest.mark.skip(reason="finds the open idempotence bug below within seconds to "
-                                                         "a minute; enable once it is fixed")),
+    "engine",
     "loader",
 ])
 def test_short_fuzz_run_finds_no_crash(target: str, tmp_path: Path) -> None:
@@ -37,16 +36,11 @@ def test_short_fuzz_run_finds_no_crash(target: str, tmp_path: Path) -> None:
     assert "DONE" in proc.stderr  # it really ran
 
 
-@pytest.mark.skip(reason="fuzz/fuzz_html.py finds a crash in cleaner/html within seconds "
-                         "(tests/fuzz_regressions/html-control-char-in-tag.html); enable once that is fixed")
 def test_short_html_fuzz_run_finds_no_crash(tmp_path: Path) -> None:
     proc = _fuzz("html", tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
-@pytest.mark.xfail(strict=True, reason="cleaner/html/dom_rules.py css_path: ValueError from lxml on a tag name "
-                                       "with control characters; found by fuzz/fuzz_html.py. Drop this mark "
-                                       "when the HTML path handles it.")
 def test_html_fuzz_crash_regression() -> None:
     from cleaner import Cleaner
     from cleaner.html.api import clean_html
@@ -55,9 +49,6 @@ def test_html_fuzz_crash_regression() -> None:
     assert isinstance(clean_html(data, cleaner=Cleaner()).text, str)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: PT002 removes the print-edition line after a copyright line "
-                                       "holding 'src' hex; PT001 removes that copyright line only on a second "
-                                       "cleaning. Found by fuzz/fuzz_engine.py; drop this mark once fixed.")
 def test_engine_fuzz_idempotence_regression() -> None:
     from invariants import assert_invariants
 

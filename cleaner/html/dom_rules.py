@@ -58,7 +58,9 @@ def css_path(el: Any) -> str:
                 part += "".join(f".{c}" for c in classes[:3])
             parent = el.getparent()
             if parent is not None:
-                same = [s for s in parent.iterchildren(tag)]
+                # Compared by tag, not iterchildren(tag): lxml refuses a tag name with
+                # control characters as a filter, and broken pages have such tags.
+                same = [s for s in parent.iterchildren() if s.tag == el.tag]
                 if len(same) > 1:
                     part += f":nth-of-type({same.index(el) + 1})"
         parts.append(part)
