@@ -260,11 +260,14 @@ class Cleaner:
         return _assemble(doc)
 
     def _gates_kept_line(self, doc: _Doc, codes: set[str]) -> bool:
-        """Whether a repair gated by one of ``codes`` could touch a line still kept."""
+        """Whether a repair gated by one of ``codes`` would still find something to
+        repair in a kept line as this pass leaves it: only then can a second cleaning,
+        whose detectors judge this output, change it."""
         for idx, line_ids in doc.cands.items():
             c = self._compiled[idx]
-            if isinstance(c, RepairRule) and codes & set(c.requires) and any(i not in doc.removed for i in line_ids):
-                return True
+            if isinstance(c, RepairRule) and codes & set(c.requires):
+                if any(i not in doc.removed and c.repairs(doc.content(i)) for i in line_ids):
+                    return True
         return False
 
     def filter(self, items: Iterable[str | Mapping[str, Any]], *, text_field: str = "text",
@@ -297,6 +300,7 @@ class Cleaner:
         deferred for a line's length join any line that other inline edits touch: they
         may fit once it is shorter (each round re-checks the limit)."""
         span_rules: dict[int, list[SpanRule]] = {}
+        mojibake: list[tuple[MojibakeRule, int]] = []
         for idx, line_ids in doc.cands.items():
             c = self._compiled[idx]
             if isinstance(c, SpanRule) and c.position == "anywhere":
@@ -310,10 +314,14 @@ class Cleaner:
                     for s, e, repl in c.repairs(doc.lines.contents[i]):
                         self._propose(doc, i, _Proposal(base + s, base + e, repl, c.rule, c.rule.message))
             elif isinstance(c, MojibakeRule):
-                for i in line_ids:
-                    self._mojibake_line(doc, c, i)
+                mojibake.extend((c, i) for i in line_ids)
         for i, props in doc.inline.items():
             doc.inline[i] = _disjoint(props, doc)
+        # Mojibake after the repairs, on the repaired line: a repair inside a stretch
+        # ftfy rewrites would otherwise be dropped as an overlap and made only by a
+        # second cleaning, once the mojibake is gone.
+        for c, i in mojibake:
+            self._mojibake_line(doc, c, i)
         if later:
             touched = span_rules.keys() | doc.inline.keys()
             for idx, line_ids in later.items():
@@ -367,17 +375,36 @@ class Cleaner:
             doc.invalidate(i)
 
     def _mojibake_line(self, doc: _Doc, c: MojibakeRule, i: int) -> None:
-        base = doc.lines.starts[i]
-        content = doc.lines.contents[i]
+        content = doc.content(i)  # with this line's repairs applied
         fixed = c.fix(content)
         if fixed is None:
             return
-        # One repair from the first changed character to the last: linear, where a
+        # One edit from the first changed character to the last: linear, where a
         # character diff (difflib) took cubic time on long repetitive lines.
-        a0 = len(os.path.commonprefix([content, fixed]))
-        tail = len(os.path.commonprefix([content[a0:][::-1], fixed[a0:][::-1]]))
-        self._propose(doc, i, _Proposal(base + a0, base + len(content) - tail, fixed[a0 : len(fixed) - tail],
-                                        c.rule, c.rule.message))
+        s = len(os.path.commonprefix([content, fixed]))
+        e = len(content) - len(os.path.commonprefix([content[s:][::-1], fixed[s:][::-1]]))
+        # Widen it over every repair it touches, which it then carries in its replacement
+        # (computed from the repaired line), so each edit stays one slice of the original.
+        props = doc.inline.get(i, [])
+        covered, pos, orig = [], 0, doc.lines.starts[i]
+        for p in props:
+            ps = pos + (p.start - orig)
+            pe = ps + len(p.replacement)
+            if ps < e and s < pe or s <= ps < e:
+                covered.append(p)
+                s, e = min(s, ps), max(e, pe)
+            pos, orig = pe, p.end
+        if c.rule.options.get("action") == "flag" and covered:
+            return self._propose(doc, i, _Proposal(covered[0].start, covered[-1].end, "", c.rule, c.rule.message))
+        replacement = fixed[s : len(fixed) - (len(content) - e)]
+        a, b = doc.to_original(i, s, False), doc.to_original(i, e, True)  # while the repairs still map
+        message = c.rule.message
+        if covered:
+            message += f" (with {', '.join(sorted({p.rule.code for p in covered}))}: {'; '.join(sorted({p.message for p in covered}))})"
+            doc.inline[i] = [p for p in props if p not in covered]
+        self._propose(doc, i, _Proposal(a, b, replacement, c.rule, message))
+        doc.inline[i].sort(key=lambda p: p.start)
+        doc.invalidate(i)
 
     def _line_decisions(self, doc: _Doc, later: dict[int, set[int]]) -> None:
         """Whole-line removals. Rules bound to the head or tail are re-evaluated among
