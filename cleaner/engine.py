@@ -20,7 +20,6 @@ from typing import Any
 
 from .kinds import (
     CompiledRule,
-    DetectorRule,
     LineRule,
     MojibakeRule,
     RepairRule,
@@ -144,6 +143,28 @@ class _Doc:
 
 
 
+class _Compiled(dict[int, CompiledRule]):
+    """Rule index -> compiled rule, each compiled on first use: a run arms only the rules
+    whose triggers occur, and compiling every pattern up front was most of the start-up
+    time (a pre-commit hook on one file paid it in full). Lookups of rules already
+    compiled are plain dict hits."""
+
+    def __init__(self, rules: Sequence[Rule], shipped: set[int], timings: Counter[str] | None) -> None:
+        super().__init__()
+        self._rules = rules
+        self._shipped = shipped
+        self._timings = timings
+
+    def __missing__(self, idx: int) -> CompiledRule:
+        rule = self._rules[idx]
+        # Rules that could backtrack badly (user packs, nested repeats) get a time limit.
+        c = guarded(compile_rule(rule), trusted=id(rule) in self._shipped)
+        if self._timings is not None:
+            c = timed(c, self._timings)
+        self[idx] = c
+        return c
+
+
 class Cleaner:
     """A reusable, thread-safe cleaner: compile the packs once, call ``clean`` per document.
 
@@ -184,18 +205,17 @@ class Cleaner:
             if by_code[code] not in keep:
                 keep.append(by_code[code])
         self.rules: tuple[Rule, ...] = tuple(keep)
-        compiled = [compile_rule(r) for r in keep]
-        # Rules that could backtrack badly (user packs, nested repeats) get a time limit.
         shipped = {id(r) for p in defaults.values() for r in p.rules}
-        compiled = [guarded(c, trusted=id(r) in shipped) for c, r in zip(compiled, keep, strict=True)]
         # Seconds spent in each rule's own matching, when profiling (see cleaner.profiling).
         self.timings: Counter[str] | None = Counter() if profile else None
-        if self.timings is not None:
-            compiled = [timed(c, self.timings) for c in compiled]
-        self._compiled: tuple[CompiledRule, ...] = tuple(compiled)
+        self._compiled = _Compiled(keep, shipped, self.timings)
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers])
-        self._limits = [getattr(c, "max_chars", 0) for c in compiled]
-        self._detectors = [i for i, c in enumerate(compiled) if isinstance(c, DetectorRule)]
+        self._limits = [r.options.get("max_chars", 0) if r.kind in ("line", "span", "tail") else 0 for r in keep]
+        self._detectors = [i for i, r in enumerate(keep) if r.kind == "detector"]
+
+    def compiled(self) -> list[CompiledRule]:
+        """Every rule in the form the engine applies (compiling any not used yet)."""
+        return [self._compiled[i] for i in range(len(self.rules))]
 
     def variant(self, extra_ignore: Sequence[str]) -> Cleaner:
         """This cleaner with more rules ignored (per-file ignores), built once per set."""
@@ -468,15 +488,15 @@ class Cleaner:
         if not doc.content(i).strip():
             doc.removed[i] = (by.rule, by.rule.message)
             return
-        spans = [c for idx, c in enumerate(self._compiled)
-                 if isinstance(c, SpanRule) and c.position == "anywhere" and i in doc.cands.get(idx, ())]
+        mine = [self._compiled[idx] for idx in sorted(doc.cands) if i in doc.cands[idx]]
+        spans = [c for c in mine if isinstance(c, SpanRule) and c.position == "anywhere"]
         if spans:
             self._spans(doc, spans, i)
             if not doc.content(i).strip():
                 doc.removed[i] = (by.rule, by.rule.message)
                 return
-        for idx, c in enumerate(self._compiled):
-            if isinstance(c, LineRule) and c.position == "anywhere" and i in doc.cands.get(idx, ()):
+        for c in mine:
+            if isinstance(c, LineRule) and c.position == "anywhere":
                 if c.matches(doc.bare(i)):
                     self._remove_line(doc, c, i)
                     return

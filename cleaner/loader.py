@@ -56,7 +56,10 @@ def _examples(where: str, code: str, spec: dict[str, Any]) -> tuple[Example, ...
     return tuple(out)
 
 
-def parse_pack(raw: str, source: str) -> Pack:
+def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
+    """Parse and validate a pack. A user pack's patterns are compiled and checked now,
+    not mid-run; ``trusted`` (the shipped packs, whose tests compile and check every
+    pattern) defers compiling to the rule's first use, which keeps start-up short."""
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -126,8 +129,9 @@ def parse_pack(raw: str, source: str) -> Pack:
         rule = Rule(code=code, name=name, pack=pack_name, kind=kind, message=spec["message"].strip(),
                     why=spec["why"].strip(), triggers=lowered, examples=examples,
                     options=options, source=where)
-        compile_rule(rule)  # validates patterns and options now, not mid-run
-        check_rule(rule)  # refuses patterns that can backtrack exponentially
+        if not trusted:
+            compile_rule(rule)  # validates patterns and options now, not mid-run
+            check_rule(rule)  # refuses patterns that can backtrack exponentially
         rules.append(rule)
     if not rules:
         raise RuleError(f"{source}: pack '{pack_name}' has no [[rule]] entries")
@@ -155,7 +159,7 @@ def load_default_packs() -> list[Pack]:
     packs = []
     for name in default_pack_names():
         res = root / f"{name}.toml"
-        packs.append(parse_pack(res.read_text(encoding="utf-8"), f"rules/{name}.toml"))
+        packs.append(parse_pack(res.read_text(encoding="utf-8"), f"rules/{name}.toml", trusted=True))
     return packs
 
 

@@ -69,3 +69,17 @@ def test_duplicate_code_across_packs(tmp_path: Path) -> None:
 def test_missing_pack_file() -> None:
     with pytest.raises(RuleError, match="cannot read rule pack"):
         Cleaner(extra_packs=["/nonexistent/pack.toml"])
+
+
+def test_shipped_packs_validate_as_strictly_as_user_packs() -> None:
+    """The shipped packs are loaded trusted (their patterns compile on first use, for a
+    short start-up): so here every pack is parsed as a user pack would be, compiling
+    every pattern and running the backtracking check."""
+    import importlib.resources
+
+    from cleaner.loader import default_pack_names, parse_pack
+
+    root = importlib.resources.files("cleaner.packs")
+    for name in default_pack_names():
+        pack = parse_pack((root / f"{name}.toml").read_text(encoding="utf-8"), f"rules/{name}.toml")
+        assert pack.rules

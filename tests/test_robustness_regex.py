@@ -66,10 +66,10 @@ def test_shipped_packs_pass_the_check_and_are_mostly_unguarded() -> None:
     for r in c.rules:
         for _, p in rs._patterns(r):
             assert rs.exponential(p) is None, (r.code, p)
-    guarded = [x.rule.code for x in c._compiled if rs.is_guarded(x)]
+    guarded = [x.rule.code for x in c.compiled() if rs.is_guarded(x)]
     # Only the shipped rules with nested repeats or repeated alternatives carry the limit.
     assert 0 < len(guarded) < len(c.rules) / 3
-    assert all(p.min_len == rs.SHIPPED_MIN_LEN for x in c._compiled if rs.is_guarded(x)
+    assert all(p.min_len == rs.SHIPPED_MIN_LEN for x in c.compiled() if rs.is_guarded(x)
                for p in getattr(x, "patterns", ()) or getattr(x, "signatures", ()))
 
 
@@ -92,7 +92,7 @@ def test_shipped_rules_stay_fast_on_adversarial_lines() -> None:
 
     slow: list[tuple[str, str]] = []
     timed_out: list[str] = []
-    for c in Cleaner()._compiled:
+    for c in Cleaner().compiled():
         for unit in _UNITS:
             s = _line(unit, 20_000)
             t = time.perf_counter()
@@ -138,7 +138,7 @@ def test_a_slow_rule_is_skipped_for_that_document_and_reported(tmp_path: Path, f
 
 def test_a_slow_detector_takes_its_repairs_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     c = Cleaner()
-    detector = next(x for x in c._compiled if type(x).__name__ == "DetectorRule")
+    detector = next(x for x in c.compiled() if type(x).__name__ == "DetectorRule")
     repairs = [r.code for r in c.rules if detector.rule.code in r.options.get("requires", [])]
     assert repairs
 
