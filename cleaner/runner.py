@@ -96,16 +96,7 @@ def _html_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOut
         return job, None, str(exc), 0, None
     target = out_dir / job.rel
     report = html_report(res, path=str(job.source), raw=raw, output_path=str(target))
-    line = None
-    try:
-        write_atomic(target, res.text.encode("utf-8"))
-        if stream:
-            line = (json.dumps(report, ensure_ascii=False) + "\n").encode()
-        else:
-            write_atomic(out_dir / job.report_rel, dumps(report).encode())
-    except OSError as exc:
-        return job, None, f"cannot write its output: {exc.strerror or exc}", 0, None
-    return job, DocStats.of(res.result), None, len(raw), line
+    return _write_outputs(job, out_dir, res.text, report, stream, DocStats.of(res.result), len(raw))
 
 
 def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
@@ -120,16 +111,23 @@ def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
     target = out_dir / job.rel
     report = document_report(result, path=str(job.source), raw=raw, output_path=str(target),
                              encoding=decoded.encoding)
+    return _write_outputs(job, out_dir, result.text, report, stream, DocStats.of(result), len(raw))
+
+
+def _write_outputs(job: Job, out_dir: Path, text: str, report: dict[str, Any], stream: bool, stats: DocStats,
+                   nbytes: int) -> TextOutcome:
+    """Write the clean text, and the report beside it or (streamed) as one JSON line
+    returned for the parent to write in input order."""
     line = None
     try:
-        write_atomic(target, result.text.encode("utf-8"))
+        write_atomic(out_dir / job.rel, text.encode("utf-8"))
         if stream:
             line = (json.dumps(report, ensure_ascii=False) + "\n").encode()
         else:
             write_atomic(out_dir / job.report_rel, dumps(report).encode())
     except OSError as exc:
         return job, None, f"cannot write its output: {exc.strerror or exc}", 0, None
-    return job, DocStats.of(result), None, len(raw), line
+    return job, stats, None, nbytes, line
 
 
 @dataclass(frozen=True, slots=True)
