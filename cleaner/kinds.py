@@ -43,8 +43,9 @@ KIND_KEYS: dict[str, dict[str, Any]] = {
     "repair": {"patterns": None, "replacement": None, "requires": []},
     "detector": {"signatures": None, "min_hits": 1, "absent": []},
     "mojibake": {},
-    # CSS selectors and/or XPath; elements with more than max_words words are kept (0: no limit).
-    "html": {"selectors": [], "xpath": [], "max_words": 0},
+    # CSS selectors and/or XPath; elements with more than max_words words are kept (0: no limit);
+    # before_extractor: the built-in rule also runs ahead of an external extractor (trafilatura).
+    "html": {"selectors": [], "xpath": [], "max_words": 0, "before_extractor": False},
 }
 POSITIONS = ("head", "tail", "anywhere")
 

@@ -206,6 +206,51 @@ def test_trafilatura_composition() -> None:
     assert res.result.original == res.extracted
 
 
+def test_only_rules_marked_before_extractor_run_before_trafilatura() -> None:
+    from cleaner.html.api import _before_trafilatura, matcher_for
+
+    marked = {r.name for r in CLEANER.rules if r.kind == "html" and r.options.get("before_extractor")}
+    assert marked == {"comment-section", "sidebar"}
+    assert {r.rule.name for r in _before_trafilatura(matcher_for(CLEANER)).rules} == marked
+
+
+def test_matcher_agrees_with_css_on_every_element() -> None:
+    """The indexed matcher (token, id, tag and substring indexes, verdict cache) selects
+    exactly what lxml's CSS selectors select, first rule in pack order winning."""
+    from lxml import etree
+    from lxml.cssselect import CSSSelector
+
+    from cleaner.html.api import matcher_for, parse
+
+    matcher = matcher_for(CLEANER)
+    classes = ["social-share-buttons", "post related", "ad", "x-newsletter-box", "comments", "no-comments",
+               "sidebar-left", "menu item", "cookie-banner-x", "entry-meta", "ad-slot ad", ""]
+    ids = ["comment-12", "comments_list", "gdpr-x", "sidebar", "main", "respond", ""]
+    els = "".join(f'<{tag} class="{c}" id="{i}" role="{r}"><span>t</span></{tag}>'
+                  for tag in ("div", "li", "nav", "aside") for c in classes for i in ids
+                  for r in ("", "navigation", "banner"))
+    for _ in range(2):  # the second page is answered from the cache
+        root = parse(f"<html><body><article><aside>fact</aside></article>{els}</body></html>")
+        general = matcher.prepare(root)
+        taken = [{e for s in r.selectors for e in CSSSelector(s, translator="html")(root)}
+                 | {e for x in r.xpaths for e in etree.XPath(x)(root)} for r in matcher.rules]
+        for el in root.iter():
+            want = next((i for i, t in enumerate(taken) if el in t), -1)
+            assert matcher.match(el, general) == want, (el.tag, el.get("class"), el.get("id"), el.get("role"))
+
+
+def test_article_split_across_sibling_wrappers_is_joined() -> None:
+    para = "The harbour board met on Monday and agreed to rebuild the north quay before the winter storms."
+    teasers = "".join(f'<li><a href="/s/{i}">Another story number {i} from this site</a></li>' for i in range(8))
+    html = (f'<html><body><div class="wrap"><div class="part"><p>{para}</p><p>{para} It will cost more.</p>'
+            f'<p>{para} Work starts soon.</p></div><div class="part"><p>The second half of the report said the '
+            f'quay would reopen in May, three months later than planned at first, because the stone for the new '
+            f'wall comes from a quarry in the north.</p></div>'
+            f'<div class="more"><ul>{teasers}</ul></div></div></body></html>')
+    text = clean_html(html).text
+    assert "reopen in May" in text and "Another story" not in text
+
+
 # -- command line ---------------------------------------------------------------------
 
 def test_cli_on_a_folder_mixing_html_and_text(tmp_path: Path) -> None:
@@ -258,5 +303,5 @@ def test_quality_floor_on_scrapinghub() -> None:
         raw = gzip.open(CORPUS / "html" / f"{doc_id}.html.gz").read()
         rows.append(shingles.match(entry.get("articleBody") or "", clean_html(raw, cleaner=CLEANER).text))
     agg = shingles.aggregate(rows)
-    # Measured 0.944 F1 (P 0.924, R 0.965) when this floor was set.
-    assert agg["f1"] >= 0.94 and agg["precision"] >= 0.92 and agg["recall"] >= 0.96, agg
+    # Measured 0.945 F1 (P 0.924, R 0.967) when this floor was set.
+    assert agg["f1"] >= 0.944 and agg["precision"] >= 0.922 and agg["recall"] >= 0.965, agg

@@ -12,11 +12,10 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import lxml.html
 from lxml import etree
 
 from ..engine import Cleaner, default_cleaner
-from ..kinds import HtmlRule, compile_rule
+from ..kinds import HtmlRule, RuleError, compile_rule
 from ..model import CleanResult
 from . import extract
 from .decode import decode_html
@@ -28,15 +27,19 @@ EXTRACTORS: tuple[str, ...] = ("builtin", "trafilatura")
 
 # lxml refuses a str that still carries an XML encoding declaration; the text is decoded already.
 _XML_DECL = re.compile(r"\A(\ufeff)?\s*<\?xml[^>]*\?>")
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+# lxml.etree's HTML parser, not lxml.html's: the latter looks up an HtmlElement class for
+# every element proxy the walk creates (a third of the walk's cost), and nothing here
+# uses HtmlElement's extra methods.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 _MATCHERS: weakref.WeakKeyDictionary[Cleaner, Matcher] = weakref.WeakKeyDictionary()
 _TRAF_MATCHERS: weakref.WeakKeyDictionary[Matcher, Matcher] = weakref.WeakKeyDictionary()
-# The built-in element rules that still run before trafilatura. Trafilatura finds the
-# article and drops menus, footers, share bars and related links itself; our rules
-# running first only cost it recall (a byline or caption its scoring would have kept), so
-# only the rules measured to add precision on top of it stay (bench/eval_html.py, per
-# rule). Packs the user adds run in full: they name their own sites' boilerplate.
-TRAFILATURA_RULES = frozenset({"comment-section", "sidebar"})
+# Which built-in element rules still run before trafilatura is data: the rule key
+# ``before_extractor`` (rules/html.toml). Trafilatura finds the article and drops menus,
+# footers, share bars and related links itself; our rules running first only cost it
+# recall (a byline or caption its scoring would have kept), so only the rules measured to
+# add precision on top of it carry the key (bench/eval_html.py, per rule). Packs the user
+# adds run in full: they name their own sites' boilerplate.
+BUILTIN_PACK = "html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +75,10 @@ def parse(text: str) -> Any:
     """The page as an lxml tree (an empty <html> for an empty or tag-less document)."""
     text = _XML_DECL.sub("", text, count=1)
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
+        root = etree.fromstring(text, _PARSER) if text.strip() else None
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    return root if root is not None else etree.fromstring("<html><body></body></html>", _PARSER)
 
 
 def clean_html(data: str | bytes, *, cleaner: Cleaner | None = None, extractor: Extractor = "builtin") -> HtmlResult:
@@ -102,7 +106,7 @@ def clean_html(data: str | bytes, *, cleaner: Cleaner | None = None, extractor: 
         extract.strip_noise(root)
         removals = []
         found = extract.blocks(root, matcher, removals)
-        extracted = extract.to_text(extract.select(found, extract.locate(found, root)))
+        extracted = extract.to_text(extract.select(found, extract.extend(found, extract.locate(found, root))))
     result = cleaner.clean(extracted)
     return HtmlResult(result.text, extracted, tuple(removals), result, encoding, title, extractor, len(text))
 
@@ -134,13 +138,21 @@ def _trafilatura_tree(text: str) -> Any:
 
 
 def _before_trafilatura(matcher: Matcher) -> Matcher:
-    """Only the element rules trafilatura does not already do better itself (see
-    TRAFILATURA_RULES), so the user's own html rules and --select/--ignore still apply."""
+    """Only the element rules trafilatura does not already do better itself (the built-in
+    ones marked ``before_extractor``), so the user's own html rules and --select/--ignore
+    still apply."""
     hit = _TRAF_MATCHERS.get(matcher)
     if hit is None:
-        keep = [r for r in matcher.rules if r.rule.pack != "html" or r.rule.name in TRAFILATURA_RULES]
+        keep = [r for r in matcher.rules if r.rule.pack != BUILTIN_PACK or _before_extractor(r)]
         hit = _TRAF_MATCHERS[matcher] = Matcher(keep)
     return hit
+
+
+def _before_extractor(rule: HtmlRule) -> bool:
+    value = rule.rule.options.get("before_extractor", False)
+    if not isinstance(value, bool):
+        raise RuleError(f"{rule.rule.source}: rule {rule.rule.code}: 'before_extractor' must be true or false")
+    return value
 
 
 def _trafilatura(root: Any) -> str:

@@ -39,7 +39,21 @@ _FIELDS = tuple(ElementRemoval.__dataclass_fields__)
 PREVIEW = 120
 # The page's own mark of its main content: a rule that selects it (or an ancestor) is
 # wrong about this page, whatever its selector says.
-_HOLDS_MAIN = etree.XPath("boolean(descendant-or-self::*[self::main or @role='main' or @itemprop='articleBody'])")
+# Attribute presence first, values in Python: lxml's XPath compares values per element
+# slower than it tests presence, and few elements carry these attributes.
+_ROLE_OR_ITEMPROP = etree.XPath("//*[@role or @itemprop]")
+
+
+def main_holders(root: Any) -> set[Any]:
+    """The page's main-content marks and their ancestors, found once per page: asking each
+    selected element for a marked descendant walked its subtree again."""
+    out: set[Any] = set()
+    marks = [e for e in _ROLE_OR_ITEMPROP(root) if e.get("role") == "main" or e.get("itemprop") == "articleBody"]
+    for el in [*root.iter("main"), *marks]:
+        while el is not None and el not in out:
+            out.add(el)
+            el = el.getparent()
+    return out
 
 
 def css_path(el: Any) -> str:
@@ -72,10 +86,11 @@ def _text(el: Any) -> str:
     return " ".join(" ".join(el.itertext()).split())
 
 
-def judge(el: Any, c: HtmlRule) -> ElementRemoval | None:
+def judge(el: Any, c: HtmlRule, holders: set[Any]) -> ElementRemoval | None:
     """The record of ``el`` going to rule ``c``, or None when a guard keeps it: the page's
-    marked main content is inside, or it has more words than the rule allows."""
-    if el.tag in ("html", "body") or _HOLDS_MAIN(el):
+    marked main content is inside (``holders``, from main_holders), or it has more words
+    than the rule allows."""
+    if el.tag in ("html", "body") or el in holders:
         return None
     text = _text(el)
     words = text.count(" ") + 1 if text else 0
@@ -93,13 +108,14 @@ def apply_rules(root: Any, matcher: Matcher) -> list[ElementRemoval]:
     other extractors and for the examples."""
     out: list[ElementRemoval] = []
     general = matcher.prepare(root)
+    holders = main_holders(root)
     doomed: list[Any] = []
     it = etree.iterwalk(root, events=("start",))
     for _, el in it:
         i = matcher.match(el, general)
         if i < 0:
             continue
-        rec = judge(el, matcher.rules[i])
+        rec = judge(el, matcher.rules[i], holders)
         if rec is None:
             continue
         out.append(rec)

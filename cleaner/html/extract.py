@@ -33,7 +33,7 @@ from typing import Any
 
 from lxml import etree
 
-from .dom_rules import ElementRemoval, judge
+from .dom_rules import ElementRemoval, judge, main_holders
 from .select import Matcher
 
 BLOCK_TAGS = frozenset({
@@ -46,8 +46,10 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Never text a reader sees as part of an article: code, media, form controls.
 NOISE_TAGS = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
               "video", "audio", "button", "select", "textarea", "input", "link", "meta", "head", "map")
-_HIDDEN = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or contains(translate(@style, 'DISPLAYNOE: ', 'displaynoe'), 'display:none')]")
+# Hidden by attribute only. The former inline-style test (translate() of @style, then
+# 'display:none') could never match, since translate() deleted the ':' it looked for; it
+# cost a third of strip_noise. Whether a working style test helps is not measured yet.
+_HIDDEN = etree.XPath("//*[@hidden or @aria-hidden='true']")
 CAPTION_TAGS = frozenset({"figcaption", "caption"})
 
 PENALTY = 1.5  # a character of link list costs more than a character of prose earns
@@ -102,6 +104,8 @@ def _drop_keep_tail(el: Any) -> None:
 def _norm(raw: str, pre: bool) -> str:
     if pre:
         return raw.strip("\n")
+    if "\x00" not in raw:
+        return " ".join(raw.split())
     # <br> became "\x00": keep those breaks, collapse all other whitespace.
     return "\n".join(" ".join(part.split()) for part in raw.split("\x00")).strip()
 
@@ -130,6 +134,7 @@ def blocks(root: Any, matcher: Matcher | None = None, removals: list[ElementRemo
     recorded in ``removals``: the rules cost no walk of their own."""
     out: list[Block] = []
     general = matcher.prepare(root) if matcher is not None else {}
+    holders = main_holders(root) if matcher is not None else set()
     skipped: set[Any] = set()
     stack: list[Any] = [root]
     buf: list[str] = []
@@ -161,7 +166,7 @@ def blocks(root: Any, matcher: Matcher | None = None, removals: list[ElementRemo
             if matcher is not None:
                 i = matcher.match(el, general)
                 if i >= 0:
-                    rec = judge(el, matcher.rules[i])
+                    rec = judge(el, matcher.rules[i], holders)
                     if rec is not None:
                         assert removals is not None
                         removals.append(rec)
@@ -205,8 +210,8 @@ def _named(el: Any, pattern: re.Pattern[str]) -> bool:
     return bool(name[0] and pattern.search(name[0]) or name[1] and pattern.search(name[1]))
 
 
-def locate(found: Sequence[Block], root: Any) -> Any:
-    """The element that best holds the article (see the module docstring)."""
+def _tally(found: Sequence[Block]) -> tuple[dict[Any, int], dict[Any, int], dict[Any, int]]:
+    """Good, bad and other characters under every element that holds a block."""
     good: dict[Any, int] = {}
     bad: dict[Any, int] = {}
     other: dict[Any, int] = {}
@@ -216,6 +221,12 @@ def locate(found: Sequence[Block], root: Any) -> Any:
         while el is not None:
             table[el] = table.get(el, 0) + b.chars
             el = el.getparent()
+    return good, bad, other
+
+
+def locate(found: Sequence[Block], root: Any) -> Any:
+    """The element that best holds the article (see the module docstring)."""
+    good, bad, other = _tally(found)
     if not good:
         return root
     negative: dict[Any, bool] = {}
@@ -243,12 +254,55 @@ def locate(found: Sequence[Block], root: Any) -> Any:
     return best
 
 
-def select(found: Sequence[Block], container: Any) -> list[Block]:
-    """The container's blocks minus link lists and the non-prose edges."""
+# A sibling of the container joins it when it reads as more of the same article: CMSs
+# split one body across sibling wrappers (a lead block and the rest, text before and after
+# an embed or an ad slot, paginated "part" divs), and the scoring can only pick one of
+# them. The test is strict because the usual neighbour of an article is a teaser list, a
+# bio or a comment block: it must hold real prose (SIBLING_MIN_GOOD characters of good
+# blocks), almost no links or link lists, no name that marks it as page furniture, and it
+# must touch the container (siblings without any text in between are skipped, a sibling
+# that fails ends the run), so the article grows only through a contiguous stretch.
+SIBLING_MIN_GOOD = 150
+SIBLING_MAX_BAD = 0.1  # bad characters per good character
+SIBLING_MAX_OTHER = 1.0  # neither-good-nor-bad characters (short lines) per good character
+SIBLING_SKIP_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "table", "ul", "ol"})
+
+
+def extend(found: Sequence[Block], container: Any) -> tuple[Any, ...]:
+    """The container plus the adjacent siblings that continue the article."""
+    good, bad, other = _tally(found)
+    if container.getparent() is None or container not in good:
+        return (container,)
+
+    def joins(el: Any) -> bool | None:  # None: holds no text, look past it
+        g, b, o = good.get(el, 0), bad.get(el, 0), other.get(el, 0)
+        if not (g or b or o):
+            return None
+        return (g >= SIBLING_MIN_GOOD and b <= SIBLING_MAX_BAD * g and o <= SIBLING_MAX_OTHER * g
+                and el.tag not in SIBLING_SKIP_TAGS and not _named(el, NEGATIVE_NAMES))
+
+    out = [container]
+    for step in (container.itersiblings(preceding=True), container.itersiblings()):
+        for sib in step:
+            if not isinstance(sib.tag, str):
+                continue
+            ok = joins(sib)
+            if ok is None:
+                continue
+            if not ok:
+                break
+            out.append(sib)
+    return tuple(out)
+
+
+def select(found: Sequence[Block], container: Any | Sequence[Any]) -> list[Block]:
+    """The blocks of the container (or containers, see extend) minus link lists and the
+    non-prose edges."""
+    boxes = set(container) if isinstance(container, tuple | list) else {container}
     inside = []
     for b in found:
         el = b.el
-        while el is not None and el is not container:
+        while el is not None and el not in boxes:
             el = el.getparent()
         if el is not None:
             inside.append(b)

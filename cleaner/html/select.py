@@ -78,6 +78,12 @@ def _parse(selector: str) -> tuple[str | None, tuple[Cond, ...]] | None:
     return (tag, tuple(conds)) if tag or conds else None
 
 
+# Verdicts remembered across pages, keyed on (tag, the attribute values the simple selectors
+# read): pages repeat the same class strings on hundreds of elements (list items, cards,
+# grid cells), and sites share theme names. Bounded so a long run cannot grow it forever.
+_CACHE_MAX = 200_000
+
+
 class Matcher:
     """The rules of a cleaner, indexed for one walk over a page."""
 
@@ -87,7 +93,11 @@ class Matcher:
         self.by_id: dict[str, list[_Sel]] = {}
         self.by_tag: dict[str, list[_Sel]] = {}
         self.by_attr: dict[str, list[_Sel]] = {}  # keyed on an attribute's presence
+        # Substring selectors ([class*=x], [id^=x], ...) per attribute, behind one combined
+        # regex: an element pays one scan of its attribute, and only a hit checks them.
+        substr: dict[str, list[_Sel]] = {}
         general: list[tuple[int, str]] = []
+        read: set[str] = set()
         for i, c in enumerate(self.rules):
             for sel in c.selectors:
                 parsed = _parse(sel)
@@ -95,13 +105,17 @@ class Matcher:
                     general.append((i, CSSSelector(sel, translator="html").path))
                     continue
                 tag, conds = parsed
+                read.update(a for a, _, _ in conds)
                 s = _Sel(tag, conds, i)
                 token = next((v for a, op, v in conds if a == "class" and op == "~="), None)
                 ident = next((v for a, op, v in conds if a == "id" and op == "="), None)
+                sub = next(((a, v) for a, op, v in conds if op in ("*=", "^=", "$=") and v), None)
                 if token is not None:
                     self.by_class.setdefault(token, []).append(s)
                 elif ident is not None:
                     self.by_id.setdefault(ident, []).append(s)
+                elif sub is not None:
+                    substr.setdefault(sub[0], []).append(s)
                 elif tag is not None:
                     self.by_tag.setdefault(tag, []).append(s)
                 else:
@@ -109,6 +123,12 @@ class Matcher:
             general.extend((i, x) for x in c.xpaths)
         self._general = [(i, etree.XPath(x)) for i, x in general]
         self._attrs = tuple(self.by_attr.items())
+        self._substr = tuple(
+            (attr, re.compile("|".join(sorted({re.escape(v) for a, op, v in _subs(sels) if a == attr}))), sels)
+            for attr, sels in substr.items()
+        )
+        self._read = tuple(sorted(read))
+        self._cache: dict[tuple[Any, ...], int] = {}
 
     def prepare(self, root: Any) -> dict[Any, int]:
         """Elements the general selectors take on this page -> first rule index."""
@@ -121,7 +141,23 @@ class Matcher:
 
     def match(self, el: Any, general: dict[Any, int]) -> int:
         """Index of the first rule selecting ``el``, or -1."""
-        best = general.get(el, -1) if general else -1
+        get = el.get
+        key = (el.tag, *map(get, self._read))
+        best = self._cache.get(key)
+        if best is None:
+            best = self._simple(el)
+            if len(self._cache) >= _CACHE_MAX:
+                self._cache.clear()
+            self._cache[key] = best
+        if general:
+            g = general.get(el, -1)
+            if g >= 0 and (best < 0 or g < best):
+                return g
+        return best
+
+    def _simple(self, el: Any) -> int:
+        """The first rule whose simple selectors take ``el`` (a function of the tag and
+        the attributes in ``_read`` only, which is what makes the cache sound)."""
         cands: list[_Sel] = []
         cls = el.get("class")
         if cls:
@@ -137,10 +173,20 @@ class Matcher:
         hit = self.by_tag.get(el.tag)
         if hit:
             cands.extend(hit)
+        for attr, rx, sels in self._substr:
+            v = el.get(attr)
+            if v and rx.search(v):
+                cands.extend(sels)
         for attr, sels in self._attrs:
             if el.get(attr) is not None:
                 cands.extend(sels)
+        best = -1
         for s in cands:
             if (best < 0 or s.rule < best) and s.check(el):
                 best = s.rule
         return best
+
+
+def _subs(sels: Sequence[_Sel]) -> list[Cond]:
+    """The substring condition each selector is indexed by (its first one)."""
+    return [next(c for c in s.conds if c[1] in ("*=", "^=", "$=") and c[2]) for s in sels]
