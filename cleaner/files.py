@@ -151,21 +151,25 @@ def plan_outputs(jobs: Sequence[Job], out_dir: Path, inputs: Sequence[Path], ext
         sources.add(_identity(j.source) or (-1, -1))
     seen: dict[Path, Path] = {}
     inside: dict[Path, bool] = {}  # folder below -o -> whether it really lies inside -o
+    # A new -o holds nothing yet, so no target can be an input: two stats a file saved,
+    # which were most of the serial start of a run over many small files.
+    fresh = not out.exists()
     for j in jobs:
         for rel in (j.rel, j.report_rel):
             if rel.is_absolute() or ".." in rel.parts or not rel.parts:
                 raise UsageError(f"{j.source}: its output name {str(rel)!r} would leave the -o folder; rename it")
             target = out / rel
-            folder = target.parent
-            if folder not in inside:
-                # A symlinked folder already in -o could point anywhere: resolve once per folder.
-                real = folder.resolve()
-                inside[folder] = real == out or out in real.parents
-            if not inside[folder]:
-                raise UsageError(f"writing {target} would leave the -o folder through a symlink; "
-                                 "remove the link or choose another -o")
-            if _identity(target) in sources:
-                raise UsageError(f"writing {target} would overwrite an input; choose another -o folder")
+            if not fresh:  # below a new -o nothing exists yet, symlinks included
+                folder = target.parent
+                if folder not in inside:
+                    # A symlinked folder already in -o could point anywhere: resolve once per folder.
+                    real = folder.resolve()
+                    inside[folder] = real == out or out in real.parents
+                if not inside[folder]:
+                    raise UsageError(f"writing {target} would leave the -o folder through a symlink; "
+                                     "remove the link or choose another -o")
+                if _identity(target) in sources:
+                    raise UsageError(f"writing {target} would overwrite an input; choose another -o folder")
             if target in seen and seen[target] != j.source:
                 raise UsageError(f"{seen[target]} and {j.source} would both be written to {target}; "
                                  "clean them into separate -o folders")
