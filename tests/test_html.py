@@ -251,6 +251,15 @@ def test_article_split_across_sibling_wrappers_is_joined() -> None:
     assert "reopen in May" in text and "Another story" not in text
 
 
+def test_body_named_element_beats_a_teaser_column_and_gathers_its_parts() -> None:
+    # The teaser excerpts add up to more prose than the short article, so the column holding
+    # both would win; the "article-body" name weighs the article's own element up. Its second
+    # part sits in another row after an ad slot: same tag and class, so it joins.
+    text = clean_html(page("body_named_vs_teasers.html")).text
+    assert text.startswith("The harbour board agreed") and text.endswith("the harbour master said.")
+    assert "Lifeboat crew" not in text and "Two walkers" not in text and "Advertisement" not in text
+
+
 # -- command line ---------------------------------------------------------------------
 
 def test_cli_on_a_folder_mixing_html_and_text(tmp_path: Path) -> None:
@@ -303,5 +312,5 @@ def test_quality_floor_on_scrapinghub() -> None:
         raw = gzip.open(CORPUS / "html" / f"{doc_id}.html.gz").read()
         rows.append(shingles.match(entry.get("articleBody") or "", clean_html(raw, cleaner=CLEANER).text))
     agg = shingles.aggregate(rows)
-    # Measured 0.945 F1 (P 0.924, R 0.967) when this floor was set.
-    assert agg["f1"] >= 0.944 and agg["precision"] >= 0.922 and agg["recall"] >= 0.965, agg
+    # Measured 0.955 F1 (P 0.944, R 0.966) when this floor was set.
+    assert agg["f1"] >= 0.954 and agg["precision"] >= 0.943 and agg["recall"] >= 0.965, agg

@@ -14,8 +14,9 @@ sits inside links. Then:
    to the container holding its siblings because their good text adds up. A positive
    score is halved inside an element whose class or id names a sidebar, footer, comment
    list, widget or profile, and raised by half on an <article> or an element named as
-   the post, entry, story or body text: a long bio or disclaimer must not outweigh a
-   short article.
+   the post, entry, story or body text, tripled on an element named as exactly the
+   article body ("article-body", "entry-content"): a long bio, disclaimer or column of
+   teaser excerpts must not outweigh a short article.
 3. Inside the container, link lists go, and so do the non-prose blocks before the
    first and after the last good block (datelines, share labels, tag lists); short
    lines between good blocks (subheadings, list items) stay.
@@ -62,8 +63,16 @@ NEGATIVE_NAMES = re.compile(
     r"sidebar|footer|copyright|comment|widget|profile|\bbio|related|promo|sponsor|masthead|shoutbox|disclaimer"
     r"|newsletter|subscribe", re.I)
 POSITIVE_NAMES = re.compile(r"article|entry|post|story|\bbody|text|content", re.I)
+# The names themes give the element that holds exactly the article body, not a column or
+# a page region ("main-content", "content-left" also match POSITIVE_NAMES): a stem for the
+# article or post joined to body/content/text. Worth more than a generic positive name,
+# so a short article in such an element beats <body> or a column that adds teaser
+# excerpts, a bio or a newsletter notice to it.
+BODY_NAMES = re.compile(
+    r"(article|entry|post|story|blog)[-_ ]?(body|content|text|copy)|articlebody|\bbody[-_ ]?(text|copy)", re.I)
 NEGATIVE_WEIGHT = 0.5
 POSITIVE_WEIGHT = 1.5
+BODY_WEIGHT = 3.0
 SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", ":", ";")
 
 
@@ -247,6 +256,8 @@ def locate(found: Sequence[Block], root: Any) -> Any:
         if score > 0:
             if under_negative(el):
                 score *= NEGATIVE_WEIGHT
+            elif _named(el, BODY_NAMES) or el.get("itemprop") == "articleBody":
+                score *= BODY_WEIGHT
             elif el.tag == "article" or _named(el, POSITIVE_NAMES):
                 score *= POSITIVE_WEIGHT
         if score > best_score:
@@ -265,11 +276,12 @@ def locate(found: Sequence[Block], root: Any) -> Any:
 SIBLING_MIN_GOOD = 150
 SIBLING_MAX_BAD = 0.1  # bad characters per good character
 SIBLING_MAX_OTHER = 1.0  # neither-good-nor-bad characters (short lines) per good character
+TWIN_LEVELS = 4
 SIBLING_SKIP_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "table", "ul", "ol"})
 
 
 def extend(found: Sequence[Block], container: Any) -> tuple[Any, ...]:
-    """The container plus the adjacent siblings that continue the article."""
+    """The container plus its twins and the adjacent siblings that continue the article."""
     good, bad, other = _tally(found)
     if container.getparent() is None or container not in good:
         return (container,)
@@ -282,6 +294,22 @@ def extend(found: Sequence[Block], container: Any) -> tuple[Any, ...]:
                 and el.tag not in SIBLING_SKIP_TAGS and not _named(el, NEGATIVE_NAMES))
 
     out = [container]
+    cls = container.get("class")
+    if cls:
+        # Twins: the body split into parts of the container's tag and class, each in its own
+        # wrapper (a grid row per part, an ad or embed between them), so they are not
+        # siblings. The CMS printed them as body, so one good paragraph is enough; looked
+        # for only a few levels up, so a teaser list elsewhere that reuses the class cannot join.
+        top = container
+        for _ in range(TWIN_LEVELS):
+            if top.getparent() is None or top.tag in ("body", "html"):
+                break
+            top = top.getparent()
+        for el in top.iter(container.tag):
+            g = good.get(el, 0)
+            if (el is not container and el.get("class") == cls and g and bad.get(el, 0) <= SIBLING_MAX_BAD * g
+                    and not any(a in out for a in el.iterancestors())):
+                out.append(el)
     for step in (container.itersiblings(preceding=True), container.itersiblings()):
         for sib in step:
             if not isinstance(sib.tag, str):
