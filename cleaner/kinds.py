@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import ftfy
 import regex
-from ftfy.badness import is_bad
 
 from .model import Rule
 
@@ -185,7 +183,14 @@ class MojibakeRule:
 
     def fix(self, content: str) -> str | None:
         """The line with its mojibake undone, or None when there is none to undo."""
-        if not _MOJIBAKE_PAIR.search(content) or not is_bad(content):
+        if not _MOJIBAKE_PAIR.search(content):
+            return None
+        # ftfy is imported on the first line that needs it: its import was a quarter of
+        # the command's start-up, and most runs never get here.
+        import ftfy
+        from ftfy.badness import is_bad
+
+        if not is_bad(content):
             return None
         # Only the encoding fix: quotes, widths, HTML entities stay as they were.
         fixed = ftfy.fix_encoding(content)
