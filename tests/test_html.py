@@ -260,6 +260,42 @@ def test_body_named_element_beats_a_teaser_column_and_gathers_its_parts() -> Non
     assert "Lifeboat crew" not in text and "Two walkers" not in text and "Advertisement" not in text
 
 
+
+def test_body_named_post_inside_a_widget_and_tagged_with_terms_beats_a_profile() -> None:
+    # Blogger wraps the post list in "widget Blog" and WordPress puts the post's terms in its
+    # class ("tag-biology"): neither may halve the "post-body entry-content" element, or
+    # the page (article plus a long profile bio) would win over it.
+    text = clean_html(page("widget_blog_tagged_post.html")).text
+    assert text.startswith("The spring seed swap") and text.endswith("until the seeds are gone.")
+    assert "allotment on the east side" not in text
+
+
+def test_a_lone_paragraph_gives_way_to_its_body() -> None:
+    # Two lineups of linked names inside the story text push its score below its first
+    # paragraph's; the paragraph's parent is taken instead and the lineups still go.
+    text = clean_html(page("lone_paragraph_body.html")).text
+    assert text.startswith("Rovers travel to United") and text.endswith("made in the summer.")
+    assert "Keeper Name" not in text
+
+
+def test_comments_inside_the_container_go() -> None:
+    # The comments read as prose and sit inside the article's container under a name no
+    # element rule lists; the "comments" in that name takes them out.
+    text = clean_html(page("comments_in_container.html")).text
+    assert text.startswith("The town pool reopens") and text.endswith("in the water with them.")
+    assert "driving to the next town" not in text
+
+
+
+def test_a_lone_paragraph_under_a_broken_tag_is_no_crash() -> None:
+    # The paragraph's parent is a tag whose name holds control characters (found by fuzzing):
+    # the twins search must not hand that name to lxml as a filter.
+    html = (b'<html><body><div class="x"><arti\xe8\x03\x00\x00cle class="post"><p>The harbour bridge reopened '
+            b"to traffic on Monday, two years after engineers closed it for repairs.</p></arti\xe8\x03\x00\x00cle>"
+            b"</div></body></html>")
+    assert clean_html(html).text.startswith("The harbour bridge reopened")
+
+
 # -- command line ---------------------------------------------------------------------
 
 def test_cli_on_a_folder_mixing_html_and_text(tmp_path: Path) -> None:
@@ -312,5 +348,5 @@ def test_quality_floor_on_scrapinghub() -> None:
         raw = gzip.open(CORPUS / "html" / f"{doc_id}.html.gz").read()
         rows.append(shingles.match(entry.get("articleBody") or "", clean_html(raw, cleaner=CLEANER).text))
     agg = shingles.aggregate(rows)
-    # Measured 0.955 F1 (P 0.944, R 0.966) when this floor was set.
-    assert agg["f1"] >= 0.954 and agg["precision"] >= 0.943 and agg["recall"] >= 0.965, agg
+    # Measured 0.958 F1 (P 0.946, R 0.969) when this floor was set.
+    assert agg["f1"] >= 0.957 and agg["precision"] >= 0.945 and agg["recall"] >= 0.968, agg
