@@ -250,12 +250,12 @@ class Cleaner:
             hits = self._prefilter.hits(lowered)
         except UnicodeEncodeError:  # lone surrogates (from JSON escapes): the automaton takes UTF-8 only
             hits = self._prefilter.hits(_SURROGATE.sub("\ufffd", lowered))
-        armed, deferred = self._prefilter.arm(hits, text, self._limits)
-        if not armed:  # the common case at scale: nothing any rule could match
+        # A \r also ends a line, so newline counts would not number the lines: split first.
+        lines = Lines(text) if "\r" in text else None
+        cands, later = self._prefilter.arm(hits, text, self._limits, lines.starts if lines else None)
+        if not cands:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
-        lines = Lines(text)
-        cands = Prefilter.by_line(armed, lines.starts)
-        later = Prefilter.by_line(deferred, lines.starts) if deferred else {}
+        lines = lines or Lines(text)
         detectors = [self._compiled[i] for i in self._detectors if i in cands]
         fired = {c.rule.code for c in detectors if c.fires(text)}
         for _ in range(3):

@@ -51,20 +51,23 @@ class Prefilter:
             return []
         return self._auto.find_matches_as_indexes(lowered, overlapping=True)
 
-    def arm(self, hits: Sequence[tuple[int, int, int]], text: str, limits: Sequence[int]
-            ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """Split trigger hits into (rule index, offset) pairs that arm their rule, and
-        pairs deferred because the hit's line is longer than the rule's ``max_chars``.
+    def arm(self, hits: Sequence[tuple[int, int, int]], text: str, limits: Sequence[int],
+            starts: Sequence[int] | None = None) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        """Split trigger hits into the lines that arm each rule (rule index -> line
+        indices), and those deferred because the line is longer than the rule's
+        ``max_chars``.
 
         Line bounds come from find/rfind around each hit (once per line: hits arrive in
         text order), so a document whose hits all sit in long prose lines is done
-        without ever being split into lines.
+        without ever being split into lines. Line numbers are counted newlines; a text
+        with any \r (which also ends a line) passes ``starts``, its line starts.
         """
-        armed: list[tuple[int, int]] = []
-        deferred: list[tuple[int, int]] = []
+        armed: dict[int, set[int]] = {}
+        deferred: dict[int, set[int]] = {}
         rules = self._rules
         line_start = line_end = -1
         length = 0
+        lineno = counted_to = 0  # newlines before offset counted_to
         for word, start, end in hits:
             if not line_start <= start < line_end:
                 line_start = text.rfind("\n", 0, start) + 1
@@ -72,24 +75,26 @@ class Prefilter:
                 if line_end < 0:
                     line_end = len(text)
                 length = -1  # measured only if a rule of this line has a limit
+                if starts is not None:
+                    pass  # numbered per hit below: these bounds know only \n
+                elif line_start >= counted_to:
+                    lineno += text.count("\n", counted_to, line_start)
+                    counted_to = line_start
+                else:  # overlapping hits can arrive slightly out of order
+                    lineno -= text.count("\n", line_start, counted_to)
+                    counted_to = line_start
+            if starts is not None:
+                lineno = bisect_right(starts, start) - 1
             for idx in rules[word]:
                 limit = limits[idx]
                 if limit:
                     if length < 0:
                         length = _stripped_length(text, line_start, line_end)
                     if length > limit:
-                        deferred.append((idx, start))
+                        deferred.setdefault(idx, set()).add(lineno)
                         continue
-                armed.append((idx, start))
+                armed.setdefault(idx, set()).add(lineno)
         return armed, deferred
-
-    @staticmethod
-    def by_line(pairs: Sequence[tuple[int, int]], line_starts: Sequence[int]) -> dict[int, set[int]]:
-        """Map rule index -> indices of the lines holding its armed offsets."""
-        found: dict[int, set[int]] = {}
-        for idx, pos in pairs:
-            found.setdefault(idx, set()).add(bisect_right(line_starts, pos) - 1)
-        return found
 
 
 def _stripped_length(text: str, line_start: int, line_end: int) -> int:

@@ -151,3 +151,33 @@ def test_unsure_repair_only_flags() -> None:
     res = cl.clean("Shells date to the src950s.")
     assert res.text == "Shells date to the src950s." and not res.edits
     assert res.flags[0].rule == "CR002" and "would become '1'" in res.flags[0].message
+
+
+def test_prefilter_numbers_lines_as_the_line_table_does() -> None:
+    """The prefilter counts newlines to number the lines its triggers arm (a \\r also
+    ends a line: then it is given the line starts). Either way every rule must be armed
+    on exactly the lines the engine's line table puts its trigger hits in."""
+    import random
+    from bisect import bisect_right
+
+    from cleaner.lines import Lines
+    from cleaner.prefilter import lower_same_length
+
+    c = Cleaner()
+    pieces = ["Read more", "Share this", "Advertisement", "Prose words here.", "© 2021 Example Media",
+              "\u2028", "\x0c", "Loading ...", "This site uses Akismet to reduce spam.", "x" * 300 + " share"]
+    rng = random.Random(7)
+    for _ in range(600):
+        parts = [rng.choice(pieces) for _ in range(rng.randint(1, 12))]
+        text = "".join(p + rng.choice(["\n", " ", "\n\n", "\r\n", "\r"]) for p in parts)
+        hits = c._prefilter.hits(lower_same_length(text))
+        starts = Lines(text).starts
+        armed, deferred = c._prefilter.arm(hits, text, c._limits, starts)
+        expected: dict[int, set[int]] = {}
+        for word, s, _ in hits:
+            for idx in c._prefilter._rules[word]:
+                expected.setdefault(idx, set()).add(bisect_right(starts, s) - 1)
+        got = {k: armed.get(k, set()) | deferred.get(k, set()) for k in armed.keys() | deferred.keys()}
+        assert got == expected, text
+        if "\r" not in text:
+            assert c._prefilter.arm(hits, text, c._limits) == (armed, deferred), text
