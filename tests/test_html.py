@@ -287,6 +287,24 @@ def test_comments_inside_the_container_go() -> None:
 
 
 
+def test_short_closing_sentences_stay_with_the_article() -> None:
+    # The story opens on a short standfirst and ends on two short sentences (too short to be
+    # good blocks on their own); they touch the first and last good paragraphs, so the edge
+    # trim keeps them. The dateline before, the "Related posts:" label and its links stay out.
+    text = clean_html(page("closing_lines.html")).text
+    assert text.startswith("Fewer boats, same fares.") and text.endswith('"Nobody asked us," one member said.')
+    assert "staff reporter" not in text and "Related posts" not in text and "New pier" not in text
+
+
+def test_an_article_that_is_mostly_a_plain_list_keeps_the_list() -> None:
+    # Sixteen short unlinked list items between the intro and the closing line: counted as
+    # "other" they made the intro's wrapper beat the whole article; a list without links
+    # is the article's own, so the container with the list and the closing line wins.
+    text = clean_html(page("plain_list_article.html")).text
+    assert text.startswith("Most schools in the county") and text.endswith("send in their plans tonight.")
+    assert "Stonebridge: out Thursday and Friday" in text and "Weather" not in text
+
+
 def test_a_lone_paragraph_under_a_broken_tag_is_no_crash() -> None:
     # The paragraph's parent is a tag whose name holds control characters (found by fuzzing):
     # the twins search must not hand that name to lxml as a filter.
@@ -348,5 +366,5 @@ def test_quality_floor_on_scrapinghub() -> None:
         raw = gzip.open(CORPUS / "html" / f"{doc_id}.html.gz").read()
         rows.append(shingles.match(entry.get("articleBody") or "", clean_html(raw, cleaner=CLEANER).text))
     agg = shingles.aggregate(rows)
-    # Measured 0.958 F1 (P 0.946, R 0.969) when this floor was set.
-    assert agg["f1"] >= 0.957 and agg["precision"] >= 0.945 and agg["recall"] >= 0.968, agg
+    # Measured 0.959 F1 (P 0.945, R 0.973) when this floor was set.
+    assert agg["f1"] >= 0.958 and agg["precision"] >= 0.945 and agg["recall"] >= 0.972, agg

@@ -19,8 +19,11 @@ sits inside links. Then:
    teaser excerpts must not outweigh a short article. The body name wins over a negative
    region around it (Blogger's "widget Blog"); a lone winning <p> gives way to its parent.
 3. Inside the container, comment-named parts and link lists go, and so do the non-prose blocks before the
-   first and after the last good block (datelines, share labels, tag lists); short
-   lines between good blocks (subheadings, list items) stay.
+   first and after the last good block (datelines, share labels, tag lists), except a
+   run of sentence-shaped <p> touching the first or last good block (a standfirst, a
+   closing quote); short lines between good blocks (subheadings, list items) stay. An
+   unlinked list item is not counted against its container in step 2: it is the
+   article's own list, where menus and teaser lists are links.
 
 All of it is a single walk over the tree plus arithmetic on the blocks, so it costs
 a few milliseconds on a large page.
@@ -239,6 +242,11 @@ def _tally(found: Sequence[Block]) -> tuple[dict[Any, int], dict[Any, int], dict
     bad: dict[Any, int] = {}
     other: dict[Any, int] = {}
     for b in found:
+        if b.tag == "li" and not b.good and not b.bad and not b.link_chars:
+            # A short list item without a link is the article's own list (steps, closures,
+            # ingredients, lineups); menus and teaser lists are links. Counted as "other" it
+            # sank a container that is mostly such a list below a lone paragraph in it.
+            continue
         table = good if b.good else bad if b.bad else other
         el = b.el
         while el is not None:
@@ -383,7 +391,21 @@ def select(found: Sequence[Block], container: Any | Sequence[Any]) -> list[Block
     if not goods:
         return [b for b in inside if not b.bad and b.tag != "h1"]
     first, last = goods[0], goods[-1]
+    # The closing line of a story (a one-line quote, "Colombia lost on Monday.") and a short
+    # lead sentence are too short to be good, so the edge trim took them; a <p> that reads
+    # as a sentence and touches the first or last good block is the article's. A line
+    # ending in ":" ("Related posts:") introduces a list and stays out, as do divs and list
+    # items (datelines, share counts) and anything after a non-sentence line.
+    while last + 1 < len(inside) and _edge_prose(inside[last + 1]):
+        last += 1
+    while first > 0 and _edge_prose(inside[first - 1]):
+        first -= 1
     return [b for b in inside[first : last + 1] if not b.bad and b.tag != "h1" and b.tag not in CAPTION_TAGS]
+
+
+def _edge_prose(b: Block) -> bool:
+    text = b.text.rstrip()
+    return b.tag == "p" and not b.bad and text.endswith(SENTENCE_END) and not text.endswith(":")
 
 
 def to_text(chosen: Sequence[Block]) -> str:
