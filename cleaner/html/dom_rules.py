@@ -123,11 +123,11 @@ def apply_rules(root: Any, matcher: Matcher) -> list[ElementRemoval]:
             doomed.append(el)
             it.skip_subtree()
     for el in doomed:
-        _drop(el)
+        drop(el)
     return out
 
 
-def _drop(el: Any) -> None:
+def drop(el: Any) -> None:
     """Remove an element, keeping its tail text (which belongs to the parent)."""
     parent = el.getparent()
     if parent is None:

@@ -38,7 +38,7 @@ from typing import Any
 
 from lxml import etree
 
-from .dom_rules import ElementRemoval, judge, main_holders
+from .dom_rules import ElementRemoval, drop, judge, main_holders
 from .select import Matcher
 
 BLOCK_TAGS = frozenset({
@@ -104,19 +104,7 @@ def strip_noise(root: Any) -> None:
     etree.strip_elements(root, *NOISE_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     for el in _HIDDEN(root):
         if el.tag not in ("html", "body") and el.getparent() is not None:
-            _drop_keep_tail(el)
-
-
-def _drop_keep_tail(el: Any) -> None:
-    parent = el.getparent()
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+            drop(el)
 
 
 def _norm(raw: str, pre: bool) -> str:
