@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import filterfalse
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -596,47 +597,50 @@ def _disjoint(props: list[_Proposal], doc: _Doc) -> list[_Proposal]:
     return out
 
 
+_SPAN = itemgetter(0, 1)
+
+
 def _assemble(doc: _Doc) -> CleanResult:
     text, lines = doc.text, doc.lines
     starts, n = lines.starts, len(lines)
     last_kept = -1
     if doc.removed:
         last_kept = next((i for i in reversed(lines.nonblank()) if i not in doc.removed), -1)
-    proposals: list[_Proposal] = []
+    # (start, end, replacement, rule, message, line index or -1 when not known yet)
+    items: list[tuple[int, int, str, Rule, str, int]] = []
     first_trailing = True
     for i in sorted(doc.removed):
         rule, message = doc.removed[i]
-        start = starts[i]
+        li = i
         if i > last_kept and first_trailing:
             # The last run of removed lines also takes the blank lines before it, so the
             # output ends on the last kept line rather than on empty separators.
-            start = starts[last_kept + 1] if last_kept >= 0 else 0
+            li = last_kept + 1 if last_kept >= 0 else 0
             first_trailing = False
         j = i + 1
         while j < n and lines.is_blank(j):
             j += 1
         end = starts[j] if j < n else len(text)
-        proposals.append(_Proposal(start, end, "", rule, message))
+        items.append((starts[li], end, "", rule, message, li))
         doc.skipped += len(doc.inline.pop(i, []))
     for props in doc.inline.values():
-        proposals.extend(props)
-    proposals.sort(key=lambda p: (p.start, p.end))
+        items.extend((p.start, p.end, p.replacement, p.rule, p.message, -1) for p in props)
+    items.sort(key=_SPAN)
     edits: list[Edit] = []
     out: list[str] = []
     pos = 0
-    for p in proposals:
-        if p.start < pos:  # overlapping: the earlier edit already covers it
+    for start, end, replacement, r, message, li in items:
+        if start < pos:  # overlapping: the earlier edit already covers it
             doc.skipped += 1
             continue
-        li = bisect_right(starts, p.start) - 1
-        col = p.start - starts[li] + 1 if li >= 0 else 1
-        r = p.rule
-        action = "remove" if p.replacement == "" else "repair"
-        edits.append(Edit(r.code, r.name, r.pack, action, p.start, p.end, li + 1, col,
-                          text[p.start : p.end], p.replacement, p.message))
-        out.append(text[pos : p.start])
-        out.append(p.replacement)
-        pos = p.end
+        if li < 0:
+            li = bisect_right(starts, start) - 1
+        action = "remove" if replacement == "" else "repair"
+        edits.append(Edit(r.code, r.name, r.pack, action, start, end, li + 1, start - starts[li] + 1,
+                          text[start:end], replacement, message))
+        out.append(text[pos:start])
+        out.append(replacement)
+        pos = end
     out.append(text[pos:])
     return CleanResult(original=text, text="".join(out), edits=tuple(edits),
                        flags=tuple(sorted(doc.flags, key=lambda f: f.start)), skipped_overlaps=doc.skipped)
