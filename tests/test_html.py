@@ -305,6 +305,22 @@ def test_an_article_that_is_mostly_a_plain_list_keeps_the_list() -> None:
     assert "Stonebridge: out Thursday and Friday" in text and "Weather" not in text
 
 
+def test_a_slideshow_among_the_story_paragraphs_goes() -> None:
+    # A slideshow embedded between two paragraphs repeats each caption (full and truncated)
+    # and adds controls; the captions read as prose, so only the rule (HT015) keeps them out.
+    text = clean_html(page("gallery_in_story.html")).text
+    assert text.startswith("The old harbour reopened") and text.endswith("anything for the next.")
+    assert "Fishermen unload" not in text and "Image 1 of 6" not in text and "ribbon" not in text
+
+
+def test_a_content_named_tab_in_the_page_header_loses_to_the_article() -> None:
+    # The header's featured-issue tab is a "content" panel: with the positive name it beat
+    # the article beside it; inside a header-named region it is worth half.
+    text = clean_html(page("header_tab_content.html")).text
+    assert text.startswith("The library board voted") and text.endswith("once school is out.")
+    assert "latest issue" not in text
+
+
 def test_a_lone_paragraph_under_a_broken_tag_is_no_crash() -> None:
     # The paragraph's parent is a tag whose name holds control characters (found by fuzzing):
     # the twins search must not hand that name to lxml as a filter.
@@ -366,5 +382,5 @@ def test_quality_floor_on_scrapinghub() -> None:
         raw = gzip.open(CORPUS / "html" / f"{doc_id}.html.gz").read()
         rows.append(shingles.match(entry.get("articleBody") or "", clean_html(raw, cleaner=CLEANER).text))
     agg = shingles.aggregate(rows)
-    # Measured 0.959 F1 (P 0.945, R 0.973) when this floor was set.
-    assert agg["f1"] >= 0.958 and agg["precision"] >= 0.945 and agg["recall"] >= 0.972, agg
+    # Measured 0.963 F1 (P 0.954, R 0.973) when this floor was set.
+    assert agg["f1"] >= 0.962 and agg["precision"] >= 0.953 and agg["recall"] >= 0.972, agg

@@ -12,8 +12,8 @@ sits inside links. Then:
    (other = text that is neither). A tight container that holds most of the prose
    beats <body>, which also holds menus, teasers and footers; a lone paragraph loses
    to the container holding its siblings because their good text adds up. A positive
-   score is halved inside an element whose class or id names a sidebar, footer, comment
-   list, widget or profile, and raised by half on an <article> or an element named as
+   score is halved inside an element whose class or id names a sidebar, footer, page header,
+   comment list, widget or profile, and raised by half on an <article> or an element named as
    the post, entry, story or body text, tripled on an element named as exactly the
    article body ("article-body", "entry-content"): a long bio, disclaimer or column of
    teaser excerpts must not outweigh a short article. The body name wins over a negative
@@ -62,10 +62,12 @@ PENALTY = 1.5  # a character of link list costs more than a character of prose e
 # heuristic): a candidate inside a sidebar, footer, comment list, widget or author profile
 # is worth half, because those hold one long bio or disclaimer that can outweigh a short
 # article; a candidate named as the post or story body (or an <article>) is worth more.
-# Negative wins over positive: "footer-content" is a footer.
+# Negative wins over positive: "footer-content" is a footer. A page header (id "header",
+# "site-header") holds featured-issue tabs and teasers in panels named "content", which
+# the positive name would otherwise raise above the article beside them.
 NEGATIVE_NAMES = re.compile(
     r"sidebar|footer|copyright|comment|widget|profile|\bbio|related|promo|sponsor|masthead|shoutbox|disclaimer"
-    r"|newsletter|subscribe", re.I)
+    r"|newsletter|subscribe|header", re.I)
 POSITIVE_NAMES = re.compile(r"article|entry|post|story|\bbody|text|content", re.I)
 # The names themes give the element that holds exactly the article body, not a column or
 # a page region ("main-content", "content-left" also match POSITIVE_NAMES): a stem for the
