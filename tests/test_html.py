@@ -296,6 +296,16 @@ def test_short_closing_sentences_stay_with_the_article() -> None:
     assert "staff reporter" not in text and "Related posts" not in text and "New pier" not in text
 
 
+def test_a_byline_above_and_a_sign_off_div_below_stay() -> None:
+    # The byline is one short non-sentence <p> directly above the first paragraph, the
+    # sign-off a sentence in a bare <div> directly after the last: both are the article's.
+    # The share label above the byline and the tag line after the sign-off stay out.
+    text = clean_html(page("byline_and_signoff.html")).text
+    assert text.startswith("By Sam Field | March 3, 2014\n\nThe town library")
+    assert text.endswith("member of the library's friends group.")
+    assert "Share this" not in text and "Tags:" not in text
+
+
 def test_an_article_that_is_mostly_a_plain_list_keeps_the_list() -> None:
     # Sixteen short unlinked list items between the intro and the closing line: counted as
     # "other" they made the intro's wrapper beat the whole article; a list without links
@@ -382,5 +392,5 @@ def test_quality_floor_on_scrapinghub() -> None:
         raw = gzip.open(CORPUS / "html" / f"{doc_id}.html.gz").read()
         rows.append(shingles.match(entry.get("articleBody") or "", clean_html(raw, cleaner=CLEANER).text))
     agg = shingles.aggregate(rows)
-    # Measured 0.963 F1 (P 0.954, R 0.973) when this floor was set.
-    assert agg["f1"] >= 0.962 and agg["precision"] >= 0.953 and agg["recall"] >= 0.972, agg
+    # Measured 0.9637 F1 (P 0.9532, R 0.9745) when this floor was set.
+    assert agg["f1"] >= 0.963 and agg["precision"] >= 0.953 and agg["recall"] >= 0.974, agg

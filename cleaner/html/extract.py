@@ -21,7 +21,8 @@ sits inside links. Then:
 3. Inside the container, comment-named parts and link lists go, and so do the non-prose blocks before the
    first and after the last good block (datelines, share labels, tag lists), except a
    run of sentence-shaped <p> touching the first or last good block (a standfirst, a
-   closing quote); short lines between good blocks (subheadings, list items) stay. An
+   closing quote; at the end a sentence-shaped <div> too), or one short non-sentence <p>
+   directly above the first good block (a byline, a dateline); short lines between good blocks (subheadings, list items) stay. An
    unlinked list item is not counted against its container in step 2: it is the
    article's own list, where menus and teaser lists are links.
 
@@ -84,6 +85,9 @@ FURNITURE_NAMES = re.compile(r"comment(?!ary)|disqus", re.I)
 NEGATIVE_WEIGHT = 0.5
 POSITIVE_WEIGHT = 1.5
 BODY_WEIGHT = 3.0
+# A byline or dateline ("By Jane Doe", "Posted by x on May 2, 2012 | 5:51 PM") is one
+# short line; a longer non-sentence line above the text is a deck or a teaser.
+BYLINE_MAX = 120
 SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", ":", ";")
 
 
@@ -385,17 +389,28 @@ def select(found: Sequence[Block], container: Any | Sequence[Any]) -> list[Block
     # lead sentence are too short to be good, so the edge trim took them; a <p> that reads
     # as a sentence and touches the first or last good block is the article's. A line
     # ending in ":" ("Related posts:") introduces a list and stays out, as do divs and list
-    # items (datelines, share counts) and anything after a non-sentence line.
-    while last + 1 < len(inside) and _edge_prose(inside[last + 1]):
+    # items (datelines, share counts) and anything after a non-sentence line. At the end a
+    # <div> sentence counts too: themes close a post with a bare div of text (a sign-off, a
+    # source note) where they lead it with divs of widgets. One short non-sentence <p>
+    # directly above the first good block is the byline or dateline (both golds keep it
+    # more often than not); one above a standfirst is a kicker and stays out.
+    while last + 1 < len(inside) and _edge_prose(inside[last + 1], ("p", "div")):
         last += 1
-    while first > 0 and _edge_prose(inside[first - 1]):
+    if first > 0 and _byline(inside[first - 1]):
         first -= 1
+    else:
+        while first > 0 and _edge_prose(inside[first - 1]):
+            first -= 1
     return [b for b in inside[first : last + 1] if not b.bad and b.tag != "h1" and b.tag not in CAPTION_TAGS]
 
 
-def _edge_prose(b: Block) -> bool:
+def _byline(b: Block) -> bool:
+    return b.tag == "p" and not b.bad and b.chars <= BYLINE_MAX and not b.text.rstrip().endswith(SENTENCE_END)
+
+
+def _edge_prose(b: Block, tags: tuple[str, ...] = ("p",)) -> bool:
     text = b.text.rstrip()
-    return b.tag == "p" and not b.bad and text.endswith(SENTENCE_END) and not text.endswith(":")
+    return b.tag in tags and not b.bad and text.endswith(SENTENCE_END) and not text.endswith(":")
 
 
 def to_text(chosen: Sequence[Block]) -> str:
