@@ -193,24 +193,16 @@ def same_file(a: Path, b: Path) -> bool:
     ia = _identity(a)
     return ia is not None and ia == _identity(b)
 
-def read_text(path: Path) -> tuple[str, bytes]:
-    """The file's text and its raw bytes. Newlines are kept as they are (no translation),
-    so offsets in the report point into the file exactly."""
-    decoded, raw = read_decoded(path)
-    return decoded.text, raw
 
 
 def read_decoded(path: Path, encoding: str | None = None) -> tuple[Decoded, bytes]:
-    """The file's text with the encoding it was read in (see cleaner.decoding), and its bytes."""
+    """The file's text with the encoding it was read in (see cleaner.decoding), and its
+    bytes. Newlines are kept as they are, so offsets in the report point into the file."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
     return decode_as(raw, encoding), raw
-
-
-def decode(raw: bytes) -> str:
-    return decode_as(raw).text
 
 
 def decode_as(raw: bytes, encoding: str | None = None) -> Decoded:
