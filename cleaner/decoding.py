@@ -126,17 +126,25 @@ def _mostly_utf8(raw: bytes, exc: UnicodeDecodeError) -> bool:
     return max(before, default=0) >= 0xC2
 
 
-def _detected(raw: bytes) -> Decoded:
-    from charset_normalizer import from_bytes  # imported only when a file needs it
+def detect(raw: bytes) -> str | None:
+    """The codec charset-normalizer finds for ``raw`` (judged on its first MB), or None
+    when no text encoding fits. Shared by text files and HTML pages."""
+    from charset_normalizer import from_bytes  # imported only when some input needs it
 
     matches = list(from_bytes(raw[:SNIFF_BYTES]))
     if not matches or matches[0].encoding is None:
-        raise DecodeError("not UTF-8, and no text encoding fits its bytes (binary, or damaged text); "
-                          "pass --encoding if you know it")
+        return None
     best = matches[0]
-    name = best.encoding
     # Short Western text fits several code pages equally well (cp1250 reads "naïve" as
     # "naďve"); on a tie, Windows-1252 wins: it is what legacy web pages mostly are.
     if any(m.chaos <= best.chaos and "cp1252" in m.could_be_from_charset for m in matches):
-        name = "cp1252"
-    return _strict(raw, codecs.lookup(name).name, f"detected as {name}")
+        return "cp1252"
+    return codecs.lookup(best.encoding).name
+
+
+def _detected(raw: bytes) -> Decoded:
+    name = detect(raw)
+    if name is None:
+        raise DecodeError("not UTF-8, and no text encoding fits its bytes (binary, or damaged text); "
+                          "pass --encoding if you know it")
+    return _strict(raw, name, f"detected as {name}")

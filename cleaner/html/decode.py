@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..decoding import detect
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _META = re.compile(
@@ -52,15 +54,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is not None:
-        # Short pages leave several single-byte codecs tied; Windows-1252 is the web's
-        # legacy default (what browsers assume for undeclared Western pages), so it wins ties.
-        tied = [m for m in matches
-                if m.encoding == "cp1252" and m.chaos <= best.chaos and m.coherence >= best.coherence]
-        pick = tied[0] if tied else best
-        return str(pick), pick.encoding
+    name = detect(data)  # the same detection, and tie-break, as text files
+    if name is not None:
+        return data.decode(name, "replace"), name
     return data.decode("cp1252", "replace"), "cp1252"
