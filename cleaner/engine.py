@@ -9,7 +9,6 @@ nothing changes: that fixpoint is what makes cleaning the output again a no-op.
 from __future__ import annotations
 
 import os
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -32,7 +31,7 @@ from .kinds import (
 from .lines import Lines, is_prose
 from .loader import check_codes_unique, load_default_packs, load_pack_file
 from .model import CleanResult, Edit, Flag, Pack, Rule
-from .prefilter import Prefilter, lower_same_length
+from .prefilter import Prefilter
 from .profiling import timed
 from .regex_safety import RuleTimeout, guarded
 
@@ -246,14 +245,9 @@ class Cleaner:
     def _clean(self, text: str) -> CleanResult:
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
-        lowered = lower_same_length(text)
-        try:
-            hits = self._prefilter.hits(lowered)
-        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): the automaton takes UTF-8 only
-            hits = self._prefilter.hits(_SURROGATE.sub("\ufffd", lowered))
         # A \r also ends a line, so newline counts would not number the lines: split first.
         lines = Lines(text) if "\r" in text else None
-        cands, later = self._prefilter.arm(hits, text, self._limits, lines.starts if lines else None)
+        cands, later = self._prefilter.scan(text, self._limits, lines.starts if lines else None)
         if not cands:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
         lines = lines or Lines(text)
@@ -540,10 +534,6 @@ class Cleaner:
             doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
             return True
         return False
-
-
-# One character for one, so offsets stay; only for the prefilter, never in the output.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _bare(line: str) -> str:

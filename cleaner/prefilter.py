@@ -2,20 +2,36 @@
 
 Most lines of a scrape are article prose that no rule matches. Every rule names
 literal trigger words it cannot match without; one Aho-Corasick pass over the
-lower-cased document finds all of them at once, and a rule's regexes then run only
-on the lines where one of its triggers occurs.
+document finds all of them at once, and a rule's regexes then run only on the lines
+where one of its triggers occurs.
 
 The automaton is the Rust aho-corasick crate's DFA: on 3 MB of extractor output it
-scanned four times faster than a Python-object trie (measured while choosing), and the
-scan is the largest single cost of cleaning a document that has nothing to remove.
+scanned four times faster than a Python-object trie (measured while choosing). It runs
+on the document's UTF-8 bytes with only ASCII lower-cased (``bytes.lower``), not on
+``str.lower()`` of the text: most scraped text holds some non-ASCII character, and on
+such text ``str.lower`` and the automaton's own UTF-8 conversion cost twice what the
+scan does (21 against 10 ms on those 3 MB). What ``str.lower`` would have done to the
+non-ASCII characters is done to the triggers instead: each is also searched in every
+spelling whose lower case it is (``é`` as ``É`` too), so a rule is armed on exactly
+the lines it was armed on when the text was lower-cased.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate, product
 
 import ahocorasick_rs
+
+# Characters whose lower case is a single other character that neither its upper nor
+# its title case gives back: the Kelvin sign lower-cases to ASCII "k". Checked against
+# the running Python's Unicode tables by tests/test_engine.py.
+_OTHER_UPPER = {"k": "\u212a", "\u00e5": "\u212b", "\u03c9": "\u2126", "\u03b8": "\u03f4", "\u00df": "\u1e9e"}
+# A trigger with many cased non-ASCII letters would need every mix of cases; past this
+# many spellings its longest prefix within the bound stands in (arming more lines, never
+# fewer: the prefilter only has to be a necessary condition).
+MAX_SPELLINGS = 64
 
 
 def lower_same_length(text: str) -> str:
@@ -30,37 +46,91 @@ def lower_same_length(text: str) -> str:
     return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
 
 
+def _cases(ch: str) -> list[str]:
+    """``ch`` and the other characters that lower-case to it and that ``bytes.lower``
+    leaves alone (the non-ASCII ones)."""
+    out = [ch]
+    for c in (ch.upper(), ch.title(), _OTHER_UPPER.get(ch, "")):
+        if len(c) == 1 and not c.isascii() and c not in out and c.lower() == ch:
+            out.append(c)
+    return out
+
+
+def spellings(word: str) -> list[str]:
+    """Every form of the lower-case ``word`` that ASCII-only lower-casing of a text
+    could leave where ``str.lower`` would have left ``word`` (see the module docstring)."""
+    options = [_cases(ch) for ch in word]
+    count, n = 1, 0
+    for opts in options:
+        if count * len(opts) > MAX_SPELLINGS:
+            break
+        count *= len(opts)
+        n += 1
+    return ["".join(p) for p in product(*options[: max(n, 1)])]
+
+
 class Prefilter:
     def __init__(self, triggers: Sequence[tuple[str, int]]) -> None:
         """``triggers`` pairs a lower-case literal with the index of the rule it arms."""
+        self._triggers = list(triggers)
         by_word: dict[str, set[int]] = {}
         for word, idx in triggers:
             by_word.setdefault(word, set()).add(idx)
         self._words = sorted(by_word)
-        self._rules: list[tuple[int, ...]] = [tuple(sorted(by_word[w])) for w in self._words]
-        self._auto = (ahocorasick_rs.AhoCorasick(self._words, implementation=ahocorasick_rs.Implementation.DFA)
-                      if self._words else None)
+        patterns: list[bytes] = []
+        self._rules: list[tuple[int, ...]] = []  # per pattern: the rules its word arms
+        seen: dict[bytes, int] = {}
+        for w in self._words:
+            rules = by_word[w]
+            for s in spellings(w):
+                b = s.encode("utf-8", "surrogatepass")
+                if b in seen:  # a shortened spelling another word shares: arm both words' rules
+                    k = seen[b]
+                    self._rules[k] = tuple(sorted({*self._rules[k], *rules}))
+                    continue
+                seen[b] = len(patterns)
+                patterns.append(b)
+                self._rules.append(tuple(sorted(rules)))
+        self._auto = (ahocorasick_rs.BytesAhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA)
+                      if patterns else None)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # The automaton is native and not picklable: rebuild it from the words in a worker.
-        return (Prefilter, ([(w, i) for w, idxs in zip(self._words, self._rules, strict=False) for i in idxs],))
+        return (Prefilter, (self._triggers,))
 
-    def hits(self, lowered: str) -> list[tuple[int, int, int]]:
-        """Every trigger occurrence as (word index, start, end), overlapping ones included."""
+    def scan(self, text: str, limits: Sequence[int], starts: Sequence[int] | None = None
+             ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        """The lines that arm each rule (rule index -> line indices), and those deferred
+        because the line is longer than the rule's ``max_chars``.
+
+        Lines are numbered by counting newlines; a text with any \\r (which also ends a
+        line) must pass ``starts``, its line starts as ``cleaner.lines.Lines`` has them.
+        """
         if self._auto is None:
-            return []
-        return self._auto.find_matches_as_indexes(lowered, overlapping=True)
+            return {}, {}
+        # surrogatepass: lone surrogates (from JSON escapes) are not UTF-8 but must not
+        # fail the scan; no trigger can match inside one, since UTF-8 resynchronises.
+        data = text.encode("utf-8", "surrogatepass")
+        hits = self._auto.find_matches_as_indexes(data.lower(), overlapping=True)
+        if not hits:
+            return {}, {}
+        byte_starts = None
+        if starts is not None:
+            if data.isascii():
+                byte_starts = starts
+            else:  # line starts as byte offsets: add up each line's UTF-8 length
+                ends = [*starts[1:], len(text)]
+                sizes = (len(text[a:b].encode("utf-8", "surrogatepass")) for a, b in zip(starts, ends, strict=True))
+                byte_starts = [0, *accumulate(sizes)][: len(starts)]
+        return self._arm(hits, data, limits, byte_starts)
 
-    def arm(self, hits: Sequence[tuple[int, int, int]], text: str, limits: Sequence[int],
-            starts: Sequence[int] | None = None) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
-        """Split trigger hits into the lines that arm each rule (rule index -> line
-        indices), and those deferred because the line is longer than the rule's
-        ``max_chars``.
+    def _arm(self, hits: Sequence[tuple[int, int, int]], data: bytes, limits: Sequence[int],
+             starts: Sequence[int] | None) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        """Split trigger hits (pattern, byte start, byte end) into armed and deferred lines.
 
         Line bounds come from find/rfind around each hit (once per line: hits arrive in
         text order), so a document whose hits all sit in long prose lines is done
-        without ever being split into lines. Line numbers are counted newlines; a text
-        with any \r (which also ends a line) passes ``starts``, its line starts.
+        without ever being split into lines.
         """
         armed: dict[int, set[int]] = {}
         deferred: dict[int, set[int]] = {}
@@ -70,18 +140,18 @@ class Prefilter:
         lineno = counted_to = 0  # newlines before offset counted_to
         for word, start, end in hits:
             if not line_start <= start < line_end:
-                line_start = text.rfind("\n", 0, start) + 1
-                line_end = text.find("\n", end)
+                line_start = data.rfind(b"\n", 0, start) + 1
+                line_end = data.find(b"\n", end)
                 if line_end < 0:
-                    line_end = len(text)
+                    line_end = len(data)
                 length = -1  # measured only if a rule of this line has a limit
                 if starts is not None:
                     pass  # numbered per hit below: these bounds know only \n
                 elif line_start >= counted_to:
-                    lineno += text.count("\n", counted_to, line_start)
+                    lineno += data.count(b"\n", counted_to, line_start)
                     counted_to = line_start
                 else:  # overlapping hits can arrive slightly out of order
-                    lineno -= text.count("\n", line_start, counted_to)
+                    lineno -= data.count(b"\n", line_start, counted_to)
                     counted_to = line_start
             if starts is not None:
                 lineno = bisect_right(starts, start) - 1
@@ -89,7 +159,7 @@ class Prefilter:
                 limit = limits[idx]
                 if limit:
                     if length < 0:
-                        length = _stripped_length(text, line_start, line_end)
+                        length = _stripped_length(data, line_start, line_end)
                     if length > limit:
                         deferred.setdefault(idx, set()).add(lineno)
                         continue
@@ -97,10 +167,10 @@ class Prefilter:
         return armed, deferred
 
 
-def _stripped_length(text: str, line_start: int, line_end: int) -> int:
-    """Length of the stripped line. Any \r makes it 0 (always armed): a lone \r ends
-    a line too, and these bounds only know \n."""
-    if line_end - line_start <= 80:  # short lines pass any sensible limit without slicing
+def _stripped_length(data: bytes, line_start: int, line_end: int) -> int:
+    """Length in characters of the stripped line. Any \\r makes it 0 (always armed): a
+    lone \\r ends a line too, and these bounds only know \\n."""
+    if line_end - line_start <= 80:  # short lines pass any sensible limit without decoding
         return 0
-    seg = text[line_start:line_end]
-    return 0 if "\r" in seg else len(seg.strip())
+    seg = data[line_start:line_end]
+    return 0 if b"\r" in seg else len(seg.decode("utf-8", "surrogatepass").strip())

@@ -153,31 +153,50 @@ def test_unsure_repair_only_flags() -> None:
     assert res.flags[0].rule == "CR002" and "would become '1'" in res.flags[0].message
 
 
-def test_prefilter_numbers_lines_as_the_line_table_does() -> None:
-    """The prefilter counts newlines to number the lines its triggers arm (a \\r also
-    ends a line: then it is given the line starts). Either way every rule must be armed
-    on exactly the lines the engine's line table puts its trigger hits in."""
+def test_prefilter_arms_each_rule_on_the_lines_holding_its_triggers() -> None:
+    """The prefilter scans bytes with only ASCII lower-cased and numbers lines by
+    counting newlines (given the line starts when a \r also ends lines). Whatever the
+    text, every rule must be armed (or deferred for length) on exactly the lines whose
+    str.lower() holds one of its triggers."""
     import random
-    from bisect import bisect_right
 
     from cleaner.lines import Lines
     from cleaner.prefilter import lower_same_length
 
     c = Cleaner()
     pieces = ["Read more", "Share this", "Advertisement", "Prose words here.", "© 2021 Example Media",
-              "\u2028", "\x0c", "Loading ...", "This site uses Akismet to reduce spam.", "x" * 300 + " share"]
+              "\u2028", "\x0c", "Loading ...", "This site uses Akismet to reduce spam.", "x" * 300 + " share",
+              "SHARE THIS", "Caf\u00c9 \u00c3\u00a9t\u00c9", "FACEBOO\u212a", "\u00e9l\u00e8ve R\u00e9", "\ud800 read more",
+              "\u0130stanbul read more", "\ufb01le photo", "\u00e9" * 90 + " share"]
     rng = random.Random(7)
     for _ in range(600):
         parts = [rng.choice(pieces) for _ in range(rng.randint(1, 12))]
         text = "".join(p + rng.choice(["\n", " ", "\n\n", "\r\n", "\r"]) for p in parts)
-        hits = c._prefilter.hits(lower_same_length(text))
-        starts = Lines(text).starts
-        armed, deferred = c._prefilter.arm(hits, text, c._limits, starts)
+        lines = Lines(text)
+        armed, deferred = c._prefilter.scan(text, c._limits, lines.starts if "\r" in text else None)
         expected: dict[int, set[int]] = {}
-        for word, s, _ in hits:
-            for idx in c._prefilter._rules[word]:
-                expected.setdefault(idx, set()).add(bisect_right(starts, s) - 1)
+        for i, content in enumerate(lines.contents):
+            low = lower_same_length(content)
+            for idx, rule in enumerate(c.rules):
+                if any(t in low for t in rule.triggers):
+                    expected.setdefault(idx, set()).add(i)
         got = {k: armed.get(k, set()) | deferred.get(k, set()) for k in armed.keys() | deferred.keys()}
         assert got == expected, text
-        if "\r" not in text:
-            assert c._prefilter.arm(hits, text, c._limits) == (armed, deferred), text
+        for idx, line_ids in deferred.items():  # deferred: longer than the rule's limit
+            for i in line_ids:
+                assert len(lines.contents[i].strip()) > c._limits[idx] > 0, (text, idx, i)
+
+
+def test_prefilter_spellings_cover_every_character_that_lowercases_to_a_trigger_letter() -> None:
+    """The prefilter leaves non-ASCII letters as they are and searches triggers in every
+    spelling instead; its table of the odd ones (the Kelvin sign lower-cases to "k") must
+    agree with this Python's Unicode data."""
+    from cleaner.prefilter import spellings
+
+    for cp in range(0x110000):
+        ch = chr(cp)
+        low = ch.lower()
+        if len(low) == 1 and low != ch and not ch.isascii():
+            assert ch in spellings(low), (hex(cp), low)
+    assert set(spellings("k\u00e9")) == {"k\u00e9", "\u212a\u00e9", "k\u00c9", "\u212a\u00c9"}
+    assert len(spellings("\u00e9" * 12)) <= 64  # a long run of cased letters is cut to a prefix
