@@ -9,9 +9,12 @@ so it is used only on text that has none of those (its C speed matters at scale)
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, repeat
+from operator import add
 
 _BREAK = re.compile(r"\r\n|\r|\n")
+# Where str.splitlines() also breaks a line, and editors (and this tool) do not.
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _WORD = re.compile(r"\w+")
 # A sentence ends in terminal punctuation, optionally followed by closing quotes/brackets.
 _TERMINALS = frozenset(".!?")
@@ -25,23 +28,29 @@ class Lines:
     __slots__ = ("_nonblank", "contents", "ends", "starts")
 
     def __init__(self, text: str) -> None:
+        if "\r" not in text:
+            # The common case: one splitlines() (C speed), trusted only if \n alone
+            # explains it: as many lines as \n makes, and lengths adding up to the text
+            # (it also breaks at \v, \f, U+2028 and a few more, which would fail one test).
+            contents = text.splitlines()
+            unended = 1 if text and text[-1] != "\n" else 0
+            # Each line is its content and one \n (the last perhaps none).
+            starts = list(accumulate(map(add, map(len, contents), repeat(1)), initial=0))
+            if len(contents) == text.count("\n") + unended and starts[-1] == len(text) + unended:
+                self.contents: list[str] = contents
+                self.starts: list[int] = starts[:-1]
+                self.ends: list[int] = [*starts[1:-1], len(text)] if contents else []
+                self._nonblank: list[int] | None = None
+                return
+        # With \r, splitlines() is exact when no other character it breaks at occurs.
         parts = text.splitlines(True)
-        # splitlines() also breaks at \v, \f, U+2028 and a few more; when it found more
-        # lines than \n, \r\n and \r account for, split again the strict way.
-        cr = text.count("\r")
-        expected = text.count("\n") + cr - (text.count("\r\n") if cr else 0)
-        if text and text[-1] not in "\r\n":
-            expected += 1
-        if len(parts) == expected and not cr:
-            self.contents: list[str] = text.splitlines()
-        else:
-            if len(parts) != expected:
-                parts = _strict_split(text)
-            # A part holds exactly one line break at its end, so rstrip takes just that.
-            self.contents = [p.rstrip("\r\n") for p in parts]
-        self.ends: list[int] = list(accumulate(map(len, parts)))
-        self.starts: list[int] = [0, *self.ends[:-1]] if parts else []
-        self._nonblank: list[int] | None = None
+        if any(c in text for c in _OTHER_BREAKS):
+            parts = _strict_split(text)
+        # A part holds exactly one line break at its end, so rstrip takes just that.
+        self.contents = [p.rstrip("\r\n") for p in parts]
+        self.ends = list(accumulate(map(len, parts)))
+        self.starts = [0, *self.ends[:-1]] if parts else []
+        self._nonblank = None
 
     def __len__(self) -> int:
         return len(self.starts)
