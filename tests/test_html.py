@@ -132,7 +132,9 @@ def test_short_post_beats_a_long_sidebar_bio_and_unnamed_comment_lists_go() -> N
     # down and the "post-body" name weighs the article up. The comments sit in a list no
     # container selector names; their "comment-N" ids take them out.
     res = clean_html(page("short_post_long_bio.html"))
-    assert res.text.startswith("The ferry operator said") and res.text.endswith("returns in March.")
+    # The post's <h2> title sits right above its text: it is the post's (see extract._title).
+    assert res.text.startswith("Ferry fares stay the same\n\nThe ferry operator said")
+    assert res.text.endswith("returns in March.")
     assert "rowing boat" not in res.text and "night boat" not in res.text
     assert [r.rule for r in res.removals] == ["HT001", "HT001"]
 
@@ -266,7 +268,8 @@ def test_body_named_post_inside_a_widget_and_tagged_with_terms_beats_a_profile()
     # class ("tag-biology"): neither may halve the "post-body entry-content" element, or
     # the page (article plus a long profile bio) would win over it.
     text = clean_html(page("widget_blog_tagged_post.html")).text
-    assert text.startswith("The spring seed swap") and text.endswith("until the seeds are gone.")
+    assert text.startswith("Seed swap moves to the library\n\nThe spring seed swap")  # its <h3> title
+    assert text.endswith("until the seeds are gone.")
     assert "allotment on the east side" not in text
 
 
@@ -290,10 +293,13 @@ def test_comments_inside_the_container_go() -> None:
 def test_short_closing_sentences_stay_with_the_article() -> None:
     # The story opens on a short standfirst and ends on two short sentences (too short to be
     # good blocks on their own); they touch the first and last good paragraphs, so the edge
-    # trim keeps them. The dateline before, the "Related posts:" label and its links stay out.
+    # trim keeps them. The "Related posts:" label and its links stay out. The headline and
+    # the dateline right above the standfirst are the story's header (extract._title).
     text = clean_html(page("closing_lines.html")).text
-    assert text.startswith("Fewer boats, same fares.") and text.endswith('"Nobody asked us," one member said.')
-    assert "staff reporter" not in text and "Related posts" not in text and "New pier" not in text
+    assert text.startswith("Ferry timetable changes for the winter\n\nBy a staff reporter | Tuesday\n\n"
+                           "Fewer boats, same fares.")
+    assert text.endswith('"Nobody asked us," one member said.')
+    assert "Related posts" not in text and "New pier" not in text
 
 
 def test_a_byline_above_and_a_sign_off_div_below_stay() -> None:
@@ -392,5 +398,23 @@ def test_quality_floor_on_scrapinghub() -> None:
         raw = gzip.open(CORPUS / "html" / f"{doc_id}.html.gz").read()
         rows.append(shingles.match(entry.get("articleBody") or "", clean_html(raw, cleaner=CLEANER).text))
     agg = shingles.aggregate(rows)
-    # Measured 0.9637 F1 (P 0.9532, R 0.9745) when this floor was set.
-    assert agg["f1"] >= 0.963 and agg["precision"] >= 0.953 and agg["recall"] >= 0.974, agg
+    # Measured 0.9612 F1 (P 0.9473, R 0.9757) when this floor was set. It was 0.9637
+    # (P 0.9532) before post titles and post headers stayed with the text (extract._title):
+    # scrapinghub's gold has no titles or datelines, dragnet's has them (dragnet F1 0.892 ->
+    # 0.902), a trade kept while scrapinghub stays at or above its 0.960 target.
+    assert agg["f1"] >= 0.961 and agg["precision"] >= 0.947 and agg["recall"] >= 0.975, agg
+
+
+def test_post_title_and_header_stay_a_page_headline_alone_does_not() -> None:
+    para = "<p>The council voted on Monday to keep the night buses running through the winter season.</p>"
+    linked = ('<p>Read <a href="/a">the full minutes of the council</a> on the <a href="/b">city website</a> '
+              'before Friday.</p>')
+    # An <h2> post title right above the text stays, and so does a linked sentence between paragraphs.
+    text = clean_html(f"<html><body><h1>City news</h1><div><h2>Night buses stay</h2>{para}{linked}{para}"
+                      "</div></body></html>").text
+    assert text.startswith("Night buses stay\n\nThe council") and "full minutes" in text
+    assert "City news" not in text
+    # A headline with a dateline under it is a post header: both stay.
+    text = clean_html(f"<html><body><h1>Night buses stay</h1><div>By Jo Park | May 2, 2012</div>{para}{para}"
+                      "</body></html>").text
+    assert text.startswith("Night buses stay\n\nBy Jo Park | May 2, 2012\n\nThe council")
