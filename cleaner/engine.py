@@ -429,15 +429,17 @@ class Cleaner:
         for i, props in doc.inline.items():
             if props and not doc.content(i).strip():
                 doc.removed[i] = (props[0].rule, props[0].message)
+        removed, bare = doc.removed, doc.bare
         for idx in sorted(cands):  # position-free rules are judged once
             c = comp[idx]
             if isinstance(c, LineRule) and c.position == "anywhere":
+                matches = c.matches
                 for i in sorted(cands[idx]):
-                    if i not in doc.removed and c.matches(doc.bare(i)):
+                    if i not in removed and matches(bare(i)):
                         self._remove_line(doc, c, i)
         nonblank = doc.lines.nonblank()
         spans_done: set[tuple[int, int]] = set()
-        removed = doc.removed.__contains__
+        is_removed = removed.__contains__
         n_cands = -1
         while True:
             if len(cands) != n_cands:  # a re-judged line may have armed a deferred rule
@@ -449,7 +451,7 @@ class Cleaner:
                 return
             changed = False
             while True:  # head/tail rules until stable
-                kept = list(filterfalse(removed, nonblank))
+                kept = list(filterfalse(is_removed, nonblank))
                 before = (len(doc.removed), len(spans_done))
                 for idx, c in positional:
                     for i in sorted(cands[idx]):
@@ -467,7 +469,7 @@ class Cleaner:
                 if (len(doc.removed), len(spans_done)) == before:
                     break
                 changed = True
-            kept = list(filterfalse(removed, nonblank))
+            kept = list(filterfalse(is_removed, nonblank))
             for idx, c in tails:
                 if self._tail_zone(doc, c, idx, kept):
                     changed = True
@@ -592,10 +594,11 @@ _SPAN = itemgetter(0, 1)
 
 def _assemble(doc: _Doc) -> CleanResult:
     text, lines = doc.text, doc.lines
-    starts, n = lines.starts, len(lines)
+    starts = lines.starts
     last_kept = -1
+    nonblank = lines.nonblank() if doc.removed else []
     if doc.removed:
-        last_kept = next((i for i in reversed(lines.nonblank()) if i not in doc.removed), -1)
+        last_kept = next((i for i in reversed(nonblank) if i not in doc.removed), -1)
     # (start, end, replacement, rule, message, line index or -1 when not known yet)
     items: list[tuple[int, int, str, Rule, str, int]] = []
     first_trailing = True
@@ -607,10 +610,8 @@ def _assemble(doc: _Doc) -> CleanResult:
             # output ends on the last kept line rather than on empty separators.
             li = last_kept + 1 if last_kept >= 0 else 0
             first_trailing = False
-        j = i + 1
-        while j < n and lines.is_blank(j):
-            j += 1
-        end = starts[j] if j < n else len(text)
+        k = bisect_right(nonblank, i)  # the removal runs to the next line with text
+        end = starts[nonblank[k]] if k < len(nonblank) else len(text)
         items.append((starts[li], end, "", rule, message, li))
         doc.skipped += len(doc.inline.pop(i, []))
     for props in doc.inline.values():

@@ -136,7 +136,7 @@ class Prefilter:
         deferred: dict[int, set[int]] = {}
         rules = self._rules
         line_start = line_end = -1
-        length = 0
+        length = size = 0
         lineno = counted_to = 0  # newlines before offset counted_to
         for word, start, end in hits:
             if not line_start <= start < line_end:
@@ -144,7 +144,10 @@ class Prefilter:
                 line_end = data.find(b"\n", end)
                 if line_end < 0:
                     line_end = len(data)
-                length = -1  # measured only if a rule of this line has a limit
+                # A line's UTF-8 size bounds its length in characters: the exact stripped
+                # length is measured only for a rule whose limit the size exceeds.
+                size = line_end - line_start
+                length = -1
                 if starts is not None:
                     pass  # numbered per hit below: these bounds know only \n
                 elif line_start >= counted_to:
@@ -157,7 +160,7 @@ class Prefilter:
                 lineno = bisect_right(starts, start) - 1
             for idx in rules[word]:
                 limit = limits[idx]
-                if limit:
+                if limit and limit < size:
                     if length < 0:
                         length = _stripped_length(data, line_start, line_end)
                     if length > limit:
