@@ -56,15 +56,27 @@ def _flags(rule: Rule) -> int:
     return regex.IGNORECASE if rule.options.get("case", "ignore") == "ignore" else 0
 
 
-def _combined(rule: Rule, patterns: tuple[regex.Pattern[str], ...]) -> tuple[regex.Pattern[str], ...]:
+def _combined(rule: Rule, key: str = "patterns") -> tuple[regex.Pattern[str], ...]:
     """One alternation instead of several patterns: one regex call per line instead of
-    one per pattern. Kept apart where a pattern's own inline flags forbid joining."""
-    if len(patterns) < 2:
-        return patterns
-    try:
-        return (regex.compile("|".join(f"(?:{p.pattern})" for p in patterns), _flags(rule)),)
-    except regex.error:
-        return patterns
+    one per pattern. The alternation is compiled straight from the sources (compiling each
+    pattern too, first, doubled the start-up cost); only when it fails to compile (a bad
+    pattern, or one whose own inline flags forbid joining) is each compiled on its own,
+    which names the bad one or keeps them apart."""
+    raw = rule.options.get(key)
+    if isinstance(raw, list) and len(raw) > 1 and all(isinstance(p, str) for p in raw):
+        try:
+            return (regex.compile("|".join(f"(?:{p})" for p in raw), _flags(rule)),)
+        except regex.error:
+            pass
+    return _compile_all(rule, key)
+
+
+def check_patterns(rule: Rule) -> None:
+    """Compile each of a rule's patterns on its own, so a bad one is named (joined into an
+    alternation, two bad halves could even make a valid whole)."""
+    for key in ("patterns", "signatures", "absent"):
+        if rule.options.get(key):
+            _compile_all(rule, key)
 
 
 def _compile_all(rule: Rule, key: str) -> tuple[regex.Pattern[str], ...]:
@@ -272,7 +284,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
 def _compile(rule: Rule) -> CompiledRule:
     k = rule.kind
     if k == "line":
-        return LineRule(rule, _combined(rule, _compile_all(rule, "patterns")),
+        return LineRule(rule, _combined(rule),
                         _choice(rule, "match", ("full", "prefix")) == "prefix",
                         _choice(rule, "position", POSITIONS), _int(rule, "window", 1),
                         _int(rule, "take_next"), _int(rule, "max_words", 1), _int(rule, "max_chars"))
@@ -280,7 +292,7 @@ def _compile(rule: Rule) -> CompiledRule:
         return SpanRule(rule, _compile_all(rule, "patterns"),
                         _choice(rule, "position", POSITIONS), _int(rule, "window", 1), _int(rule, "max_chars"))
     if k == "tail":
-        return TailRule(rule, _combined(rule, _compile_all(rule, "patterns")), _int(rule, "window", 1),
+        return TailRule(rule, _combined(rule), _int(rule, "window", 1),
                         _int(rule, "max_words", 1),
                         _choice(rule, "on_prose", ("remove-marker", "flag")), _int(rule, "max_chars"))
     if k == "repair":

@@ -44,6 +44,9 @@ def test_good_pack_loads_and_cleans(tmp_path: Path) -> None:
     (("name = \"subscribe-line\"", "name = \"Subscribe Line\""), "must be kebab-case"),
     (("triggers = [\"subscribe now\"]", "triggers = []"), "'triggers' is required"),
     (("[[rule]]", "[[rule]\n"), "not valid TOML"),
+    # Two halves that are valid only when joined into one alternation are still refused.
+    (("patterns = ['subscribe now!?']", "patterns = ['subscribe now)|(?:x', 'y']"),
+     "invalid regex in 'patterns': 'subscribe now)|(?:x'"),
 ])
 def test_broken_pack_is_refused(change: tuple[str, str], message: str) -> None:
     raw = GOOD.replace(*change)
