@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Literal
 
 Action = Literal["remove", "repair"]
@@ -36,8 +37,9 @@ class Edit:
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it deep-copies every field and was the largest single
-        # cost of writing reports for record files. All fields here are immutable.
-        return {f: getattr(self, f) for f in _EDIT_FIELDS}
+        # cost of writing reports for record files. All fields here are immutable, and
+        # one attrgetter reads them all in C.
+        return dict(zip(_EDIT_FIELDS, _EDIT_VALUES(self), strict=True))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Edit:
@@ -59,11 +61,13 @@ class Flag:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {f: getattr(self, f) for f in _FLAG_FIELDS}
+        return dict(zip(_FLAG_FIELDS, _FLAG_VALUES(self), strict=True))
 
 
 _EDIT_FIELDS = tuple(Edit.__dataclass_fields__)
 _FLAG_FIELDS = tuple(Flag.__dataclass_fields__)
+_EDIT_VALUES = attrgetter(*_EDIT_FIELDS)
+_FLAG_VALUES = attrgetter(*_FLAG_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

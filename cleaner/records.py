@@ -50,9 +50,13 @@ def _set(record: dict[str, Any], path: Sequence[str], value: Any) -> None:
     node[path[-1]] = value
 
 
+# allow_nan=False: a number json read as infinity would be written as invalid JSON. One
+# encoder for every record: json.dumps with options set builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
 def _line(obj: Any, ending: bytes = b"\n") -> bytes:
-    # allow_nan=False: a number json read as infinity would be written as invalid JSON.
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False).encode("utf-8") + ending
+    return _ENCODE(obj).encode("utf-8") + ending
 
 
 def clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],

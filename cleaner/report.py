@@ -64,12 +64,14 @@ def document_report(result: CleanResult, *, path: str | None, raw: bytes | None 
     }
 
 
+# One encoder for every call: json.dumps with any option set builds a new one each time.
+encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def dumps(report: dict[str, Any]) -> str:
     """JSON with one edit or flag per line: readable, and built with the C encoder
     (``indent=`` would switch json to its pure-Python encoder, many times slower)."""
-    def enc(v: Any) -> str:
-        return json.dumps(v, ensure_ascii=False)
-
+    enc = encode
     out = []
     for key, value in report.items():
         if isinstance(value, list) and value:

@@ -24,7 +24,7 @@ from .engine import Cleaner
 from .files import InputError, Job, atomic_output, open_records, read_decoded, split_name, write_atomic
 from .interrupts import in_worker
 from .records import clean_batch
-from .report import DocStats, RunSummary, document_report, dumps
+from .report import DocStats, RunSummary, document_report, dumps, encode
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -122,7 +122,7 @@ def _write_outputs(job: Job, out_dir: Path, text: str, report: dict[str, Any], s
     try:
         write_atomic(out_dir / job.rel, text.encode("utf-8"))
         if stream:
-            line = (json.dumps(report, ensure_ascii=False) + "\n").encode()
+            line = (encode(report) + "\n").encode()
         else:
             write_atomic(out_dir / job.report_rel, dumps(report).encode())
     except OSError as exc:
