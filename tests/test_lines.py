@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import accumulate
 
 from hypothesis import given
@@ -14,15 +15,14 @@ ALPHABET = "ab \n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\u00e9"
 
 
 def _reference(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Contents, starts and ends from a plain regex split on the three line breaks."""
-    parts, pos = [], 0
-    for m in _BREAK.finditer(text):
-        parts.append(text[pos : m.end()])
-        pos = m.end()
-    if pos < len(text):
-        parts.append(text[pos:])
-    ends = list(accumulate(map(len, parts)))
-    return [_BREAK.sub("", p) for p in parts], [0, *ends[:-1]] if parts else [], ends
+    """Contents, starts and ends from re.split on the three line breaks (kept)."""
+    pieces = re.split(r"(\r\n|\r|\n)", text)  # content, break, content, break, ..., content
+    contents, breaks = pieces[0::2], pieces[1::2]
+    if contents and contents[-1] == "":  # the text ends with a break (or is empty)
+        contents.pop()
+    sizes = [len(c) + len(b) for c, b in zip(contents, [*breaks, ""], strict=False)]
+    ends = list(accumulate(sizes))
+    return contents, [0, *ends[:-1]] if contents else [], ends
 
 
 @given(st.text(alphabet=ALPHABET, max_size=30))
