@@ -2,7 +2,14 @@
 
 A record that cannot be cleaned (not JSON, no such field, not a string) is never
 dropped: it comes back with its error, and the caller passes it through or rejects it.
-A record the rules do not change is written back byte for byte, formatting and all.
+A record the rules do not change is written back byte for byte, formatting and all; a
+changed one is written compactly (no spaces after separators).
+
+JSON goes through orjson, about twice as fast as the json module on records of a few
+KB (parsing and writing are a third of a JSONL run's time otherwise). What orjson
+refuses and json reads (NaN and Infinity, lone surrogate escapes) is read and written by
+json, with the same compact separators; so is a record in which orjson read a whole
+number of 2**63 or more as a float: it does that to integers past 64 bits, changing them.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from .engine import Cleaner
 from .report import DocStats
@@ -52,11 +61,44 @@ def _set(record: dict[str, Any], path: Sequence[str], value: Any) -> None:
 
 # allow_nan=False: a number json read as infinity would be written as invalid JSON. One
 # encoder for every record: json.dumps with options set builds a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
-def _line(obj: Any, ending: bytes = b"\n") -> bytes:
+def _line(obj: Any, ending: bytes = b"\n", fast: bool = True) -> bytes:
+    """``obj`` as one JSON line; ``fast``: orjson read it, so orjson can write it."""
+    if fast:
+        return orjson.dumps(obj) + ending
     return _ENCODE(obj).encode("utf-8") + ending
+
+
+def _parse(raw: bytes) -> tuple[Any, bool]:
+    """The record, and whether orjson read it (see the module docstring)."""
+    try:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw), False
+    if _has_big_float(record):  # maybe an integer past 64 bits that orjson made a float
+        return json.loads(raw), False
+    return record, True
+
+
+def _has_big_float(obj: Any) -> bool:
+    """Whether ``obj`` holds a whole-number float of 2**63 or more: what orjson makes of an
+    integer past 64 bits (a float written so, like 1e19, merely takes the slower path)."""
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        values = node.values() if isinstance(node, dict) else node
+        for v in values:
+            if isinstance(v, float):
+                if abs(v) >= _BIG and v.is_integer():
+                    return True
+            elif isinstance(v, (dict, list)):
+                stack.append(v)
+    return False
+
+
+_BIG = 2.0**63
 
 
 def clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],
@@ -75,7 +117,7 @@ def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str]
     if not raw.strip():
         return RecordOutcome(lineno, raw, line, None)  # blank lines pass through silently
     try:
-        record = json.loads(raw)
+        record, fast = _parse(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return RecordOutcome(lineno, raw, line, None, f"not valid JSON: {exc}")
     if not isinstance(record, dict):
@@ -102,9 +144,9 @@ def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str]
         record[report_field] = details
     else:
         ident = record.get("id")
-        report = _line({"line": lineno, **({"id": ident} if ident is not None else {}), **details})
+        report = _line({"line": lineno, **({"id": ident} if ident is not None else {}), **details}, b"\n", fast)
     ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n" if raw.endswith(b"\n") else b""
-    out = _line(record, ending) if (res.edits or report_field is not None) else line
+    out = _line(record, ending, fast) if (res.edits or report_field is not None) else line
     return RecordOutcome(lineno, raw, out, report, None, stats)
 
 

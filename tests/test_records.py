@@ -147,3 +147,24 @@ def test_parquet(tmp_path: Path) -> None:
 def test_text_field_with_empty_part_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     assert main([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--text-field", "a..b"]) == 2
+
+
+@pytest.mark.parametrize("extra", [
+    '"n": 9223372036854775808',  # 2**63: past a signed 64-bit integer
+    '"n": 123456789012345678901234567890',  # past any 64-bit integer
+    '"n": -98765432109876543210',
+    '"n": 1.5e16, "m": -0.0, "k": 0.1',
+    '"n": "12345678901234567890"',  # digits in a string take the json path too: same values
+    '"n": {"deep": [1, 2.5, null, true, "é ✓"]}',
+])
+def test_a_cleaned_record_keeps_every_other_value_exactly(extra: str) -> None:
+    from cleaner.records import clean_record
+
+    raw = ('{"id": 7, "text": "The story ends here.\\nRead more\\n", ' + extra + "}\n").encode()
+    out = clean_record(CL, 1, raw, ("text",))
+    assert out.error is None and out.output != raw
+    got, want = json.loads(out.output), json.loads(raw)
+    assert got.pop("text") == "The story ends here.\n"
+    want.pop("text")
+    assert got == want and repr(got) == repr(want)  # exact ints, same floats, same order
+    assert out.output.endswith(b"\n") and b": " not in out.output.split(b'"text"')[0]  # compact
