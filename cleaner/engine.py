@@ -209,8 +209,8 @@ class Cleaner:
         # Seconds spent in each rule's own matching, when profiling (see cleaner.profiling).
         self.timings: Counter[str] | None = Counter() if profile else None
         self._compiled = _Compiled(keep, shipped, self.timings)
-        self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers])
-        self._limits = [r.options.get("max_chars", 0) if r.kind in ("line", "span", "tail") else 0 for r in keep]
+        limits = [r.options.get("max_chars", 0) if r.kind in ("line", "span", "tail") else 0 for r in keep]
+        self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers], limits)
         self._detectors = [i for i, r in enumerate(keep) if r.kind == "detector"]
 
     def compiled(self) -> list[CompiledRule]:
@@ -247,7 +247,7 @@ class Cleaner:
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
         # A \r also ends a line, so newline counts would not number the lines: split first.
         lines = Lines(text) if "\r" in text else None
-        cands, later = self._prefilter.scan(text, self._limits, lines.starts if lines else None)
+        cands, later = self._prefilter.scan(text, lines.starts if lines else None)
         if not cands:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
         lines = lines or Lines(text)

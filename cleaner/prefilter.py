@@ -19,6 +19,7 @@ the lines it was armed on when the text was lower-cased.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Sequence
 from itertools import accumulate, product
 
@@ -70,9 +71,12 @@ def spellings(word: str) -> list[str]:
 
 
 class Prefilter:
-    def __init__(self, triggers: Sequence[tuple[str, int]]) -> None:
-        """``triggers`` pairs a lower-case literal with the index of the rule it arms."""
+    def __init__(self, triggers: Sequence[tuple[str, int]], limits: Sequence[int] = ()) -> None:
+        """``triggers`` pairs a lower-case literal with the index of the rule it arms;
+        ``limits[idx]`` is that rule's ``max_chars`` (0 or missing: none): on a longer line
+        its triggers defer it instead of arming it."""
         self._triggers = list(triggers)
+        self._limits = list(limits)
         by_word: dict[str, set[int]] = {}
         for word, idx in triggers:
             by_word.setdefault(word, set()).add(idx)
@@ -93,12 +97,19 @@ class Prefilter:
                 self._rules.append(tuple(sorted(rules)))
         self._auto = (ahocorasick_rs.BytesAhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA)
                       if patterns else None)
+        # Per pattern: the rules it arms on any line, and those with a length limit.
+        limit = self.limit
+        self._free = [tuple(i for i in idxs if not limit(i)) for idxs in self._rules]
+        self._capped = [tuple((i, limit(i)) for i in idxs if limit(i)) for idxs in self._rules]
+
+    def limit(self, idx: int) -> int:
+        return self._limits[idx] if idx < len(self._limits) else 0
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # The automaton is native and not picklable: rebuild it from the words in a worker.
-        return (Prefilter, (self._triggers,))
+        return (Prefilter, (self._triggers, self._limits))
 
-    def scan(self, text: str, limits: Sequence[int], starts: Sequence[int] | None = None
+    def scan(self, text: str, starts: Sequence[int] | None = None
              ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
         """The lines that arm each rule (rule index -> line indices), and those deferred
         because the line is longer than the rule's ``max_chars``.
@@ -122,19 +133,21 @@ class Prefilter:
                 ends = [*starts[1:], len(text)]
                 sizes = (len(text[a:b].encode("utf-8", "surrogatepass")) for a, b in zip(starts, ends, strict=True))
                 byte_starts = [0, *accumulate(sizes)][: len(starts)]
-        return self._arm(hits, data, limits, byte_starts)
+        return self._arm(hits, data, byte_starts)
 
-    def _arm(self, hits: Sequence[tuple[int, int, int]], data: bytes, limits: Sequence[int],
-             starts: Sequence[int] | None) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    def _arm(self, hits: Sequence[tuple[int, int, int]], data: bytes, starts: Sequence[int] | None
+             ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
         """Split trigger hits (pattern, byte start, byte end) into armed and deferred lines.
 
         Line bounds come from find/rfind around each hit (once per line: hits arrive in
         text order), so a document whose hits all sit in long prose lines is done
-        without ever being split into lines.
+        without ever being split into lines. Line numbers are counted newlines; with
+        ``starts`` (byte offsets of the line starts, for text with a \r) each hit is
+        placed among them instead.
         """
-        armed: dict[int, set[int]] = {}
-        deferred: dict[int, set[int]] = {}
-        rules = self._rules
+        armed: defaultdict[int, set[int]] = defaultdict(set)
+        deferred: defaultdict[int, set[int]] = defaultdict(set)
+        free, capped = self._free, self._capped
         line_start = line_end = -1
         length = size = 0
         lineno = counted_to = 0  # newlines before offset counted_to
@@ -158,16 +171,18 @@ class Prefilter:
                     counted_to = line_start
             if starts is not None:
                 lineno = bisect_right(starts, start) - 1
-            for idx in rules[word]:
-                limit = limits[idx]
-                if limit and limit < size:
+            for idx in free[word]:
+                armed[idx].add(lineno)
+            for idx, limit in capped[word]:
+                if limit < size:
                     if length < 0:
                         length = _stripped_length(data, line_start, line_end)
                     if length > limit:
-                        deferred.setdefault(idx, set()).add(lineno)
+                        deferred[idx].add(lineno)
                         continue
-                armed.setdefault(idx, set()).add(lineno)
-        return armed, deferred
+                armed[idx].add(lineno)
+        # Plain dicts: a missing rule must not spring into being on lookup downstream.
+        return dict(armed), dict(deferred)
 
 
 def _stripped_length(data: bytes, line_start: int, line_end: int) -> int:

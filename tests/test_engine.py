@@ -173,7 +173,7 @@ def test_prefilter_arms_each_rule_on_the_lines_holding_its_triggers() -> None:
         parts = [rng.choice(pieces) for _ in range(rng.randint(1, 12))]
         text = "".join(p + rng.choice(["\n", " ", "\n\n", "\r\n", "\r"]) for p in parts)
         lines = Lines(text)
-        armed, deferred = c._prefilter.scan(text, c._limits, lines.starts if "\r" in text else None)
+        armed, deferred = c._prefilter.scan(text, lines.starts if "\r" in text else None)
         expected: dict[int, set[int]] = {}
         for i, content in enumerate(lines.contents):
             low = lower_same_length(content)
@@ -184,7 +184,7 @@ def test_prefilter_arms_each_rule_on_the_lines_holding_its_triggers() -> None:
         assert got == expected, text
         for idx, line_ids in deferred.items():  # deferred: longer than the rule's limit
             for i in line_ids:
-                assert len(lines.contents[i].strip()) > c._limits[idx] > 0, (text, idx, i)
+                assert len(lines.contents[i].strip()) > c._prefilter.limit(idx) > 0, (text, idx, i)
 
 
 def test_prefilter_spellings_cover_every_character_that_lowercases_to_a_trigger_letter() -> None:
