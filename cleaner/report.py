@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import orjson
+
 from .model import CleanResult, Edit
 
 REPORT_VERSION = 1
@@ -64,8 +66,16 @@ def document_report(result: CleanResult, *, path: str | None, raw: bytes | None 
     }
 
 
-# One encoder for every call: json.dumps with any option set builds a new one each time.
-encode = json.JSONEncoder(ensure_ascii=False).encode
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def encode(value: Any) -> str:
+    """Compact JSON, by orjson (several times faster on a report's edits); json only for
+    what orjson refuses, such as a lone surrogate a library caller's text may hold."""
+    try:
+        return orjson.dumps(value).decode()
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return _JSON(value)
 
 
 def dumps(report: dict[str, Any]) -> str:
