@@ -2,7 +2,8 @@
 """Throughput of ``clean`` against a read/write floor and the peers a user would run instead.
 
 Absolute times drift from run to run on a shared 2-core machine, so every figure is
-printed next to ratios against cases measured in the same run, on the same corpus:
+printed next to ratios against cases measured in the same run, on the same corpus, and
+the cases of a ratio run in turn, round by round, each keeping its best round:
 
     floor        read bytes, decode UTF-8, encode, write: the same files, no cleaning
     cleaner      library (in memory), ``clean DIR -o OUT -q -j 1`` on .txt files and on JSONL
@@ -82,6 +83,19 @@ def best_of(run: Callable[[], float], repeat: int, cheap_s: float) -> tuple[floa
     while len(times) < repeat and times[0] < cheap_s:
         times.append(run())
     return min(times), len(times)
+
+
+def best_interleaved(runs: dict[str, Callable[[], float]], repeat: int, cheap_s: float) -> dict[str, tuple[float, int]]:
+    """``best_of`` for several cases at once, one run of each per round: a burst of load
+    on the shared machine then slows both sides of a ratio, not just the case that
+    happened to run during it (sequential best-of-3 once put C4 at 9 MB/s and 15 in
+    two runs an hour apart). A case whose first run is not cheap runs only once."""
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            if not times[name] or (len(times[name]) < repeat and times[name][0] < cheap_s):
+                times[name].append(run())
+    return {k: (min(v), len(v)) for k, v in times.items()}
 
 
 def timed_loop(fn: Callable[[str], object], texts: Sequence[str]) -> float:
@@ -210,43 +224,44 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
     })
     say = _progress(args)
 
-    say("floor")
-    t, n = best_of(lambda: floor_files(txt_dir, out), args.repeat, args.cheap)
-    floor = rep.add(Case("floor: read+write .txt files", mb, t, n))
-    t, n = best_of(lambda: floor_lines(jsonl_dir / "corpus.jsonl", out), args.repeat, args.cheap)
-    floor_j = rep.add(Case("floor: read+write JSONL lines", mb, t, n))
-
     say("clean start-up")
     _warm_cli(texts, work)
     (work / "empty").mkdir()
     t, n = best_of(lambda: cli_run(work / "empty", out, 1), args.repeat, args.cheap)
     rep.add(Case("clean start-up (empty folder)", 0.0, t, n, note="fixed cost inside every CLI row"))
 
-    say("cleaner library")
-    lib = rep.add(library_case("cleaner library (in memory)", cleaner_fn(), texts, args))
-
-    say("clean text -j 1")
-    t, n = best_of(lambda: cli_run(txt_dir, out, 1), args.repeat, args.cheap)
-    text1 = rep.add(Case("clean .txt folder -j 1", mb, t, n, note=f"{len(texts)} files"))
-    # The reports as lines of one file instead of a .report.json per input: one file
-    # created per input, as the floor does, instead of two.
+    # Each group holds the cases of its ratios, run in turn round by round (best_interleaved).
+    say("text folder: floor, -j 1, -j 2")
+    # --report: the reports as lines of one file instead of a .report.json per input: one
+    # file created per input, as the floor does, instead of two.
     streamed = work / "reports.jsonl"
-    t, n = best_of(lambda: cli_run(txt_dir, out, 1, "--report", str(streamed)), args.repeat, args.cheap)
-    text1s = rep.add(Case("clean .txt folder -j 1 --report one.jsonl", mb, t, n))
-    say("clean jsonl -j 1")
-    t, n = best_of(lambda: cli_run(jsonl_dir, out, 1), args.repeat, args.cheap)
-    jsonl1 = rep.add(Case("clean JSONL -j 1", mb, t, n, note=f"file {jsonl_size / cp.MB:.1f} MB"))
+    best = best_interleaved({
+        "floor": lambda: floor_files(txt_dir, out),
+        "j1": lambda: cli_run(txt_dir, out, 1),
+        "j1s": lambda: cli_run(txt_dir, out, 1, "--report", str(streamed)),
+        "j2": lambda: cli_run(txt_dir, out, 2),
+        "j2s": lambda: cli_run(txt_dir, out, 2, "--report", str(streamed)),
+    }, args.repeat, args.cheap)
+    floor = rep.add(Case("floor: read+write .txt files", mb, *best["floor"]))
+    text1 = rep.add(Case("clean .txt folder -j 1", mb, *best["j1"], note=f"{len(texts)} files"))
+    text1s = rep.add(Case("clean .txt folder -j 1 --report one.jsonl", mb, *best["j1s"]))
+    text2 = rep.add(Case("clean .txt folder -j 2", mb, *best["j2"]))
+    text2s = rep.add(Case("clean .txt folder -j 2 --report one.jsonl", mb, *best["j2s"]))
 
-    c4 = peers(rep, texts, args, say)
-
-    say("clean -j 2")
-    t, n = best_of(lambda: cli_run(txt_dir, out, 2), args.repeat, args.cheap)
-    text2 = rep.add(Case("clean .txt folder -j 2", mb, t, n))
-    t, n = best_of(lambda: cli_run(txt_dir, out, 2, "--report", str(streamed)), args.repeat, args.cheap)
-    text2s = rep.add(Case("clean .txt folder -j 2 --report one.jsonl", mb, t, n))
-    t, n = best_of(lambda: cli_run(jsonl_dir, out, 2), args.repeat, args.cheap)
-    jsonl2 = rep.add(Case("clean JSONL -j 2", mb, t, n))
+    say("JSONL: floor, -j 1, -j 2")
+    corpus_jsonl = jsonl_dir / "corpus.jsonl"
+    best = best_interleaved({
+        "floor": lambda: floor_lines(corpus_jsonl, out),
+        "j1": lambda: cli_run(jsonl_dir, out, 1),
+        "j2": lambda: cli_run(jsonl_dir, out, 2),
+    }, args.repeat, args.cheap)
+    floor_j = rep.add(Case("floor: read+write JSONL lines", mb, *best["floor"]))
+    jsonl1 = rep.add(Case("clean JSONL -j 1", mb, *best["j1"], note=f"file {jsonl_size / cp.MB:.1f} MB"))
+    jsonl2 = rep.add(Case("clean JSONL -j 2", mb, *best["j2"]))
     _fresh(out)
+
+    say("in memory: cleaner library and its peers")
+    lib, c4 = in_memory(rep, texts, args)
 
     rep.ratios = {
         "cleaner_vs_floor": _ratio(text1, floor, "floor", TARGETS["cleaner_vs_floor"]),
@@ -268,23 +283,28 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
     return rep
 
 
-def peers(rep: Report, texts: list[str], args: argparse.Namespace, say: Callable[[str], None]) -> Case | None:
-    """C4 and ftfy on the same in-memory texts (a prefix if --peer-mb caps them)."""
+def in_memory(rep: Report, texts: list[str], args: argparse.Namespace) -> tuple[Case, Case | None]:
+    """The library, C4 and ftfy on the same in-memory texts (the peers on a prefix if
+    --peer-mb caps them), interleaved; C4 with its defaults is slow and runs once."""
     peer_texts = prefix_mb(texts, args.peer_mb)
-    c4: Case | None = None
+    lib_fn = cleaner_fn()
+    runs: dict[str, tuple[str, Callable[[str], object], Sequence[str]]] = {
+        "lib": ("cleaner library (in memory)", lib_fn, texts)}
     for key, label, make in (("c4-default", "C4QualityFilter (datatrove, defaults)", c4_fn),
                              ("c4", "C4QualityFilter lines only (datatrove)", lambda: c4_fn(lines_only=True)),
                              ("ftfy", "ftfy.fix_text", ftfy_fn)):
-        say(label)
         fn = make()
         if isinstance(fn, str):
             print(f"peer {key} skipped: {fn}", file=sys.stderr)
             rep.skipped[key] = fn
             continue
-        case = rep.add(library_case(f"peer: {label}", fn, peer_texts, args))
-        if key == "c4":
-            c4 = case
-    return c4
+        runs[key] = (f"peer: {label}", fn, peer_texts)
+    for _, fn, sample in runs.values():
+        timed_loop(fn, sample[:WARMUP_DOCS])  # lazy loads (spaCy, regex compiles) are not throughput
+    best = best_interleaved({k: (lambda fn=fn, sample=sample: timed_loop(fn, sample))
+                             for k, (_, fn, sample) in runs.items()}, args.repeat, args.cheap)
+    cases = {k: rep.add(Case(label, cp.nbytes(sample) / cp.MB, *best[k])) for k, (label, _, sample) in runs.items()}
+    return cases["lib"], cases.get("c4")
 
 
 def linearity(rep: Report, base: list[str], texts: list[str], text1: Case, lib: Case, work: Path,
@@ -368,8 +388,9 @@ def format_table(rep: Report) -> str:
     lines.append("ratios compare MB/s within this run: cleaner vs floor = .txt -j 1 over the .txt floor "
                  "(library over it: the ceiling with no file work); "
                  "cleaner vs C4 = library over C4 (both in memory); j2/j1 = the same input with -j 2 over -j 1. "
-                 f"seconds = best of up to {rep.config['repeat']} runs (one if the first took >= "
-                 f"{rep.config['cheap_s']:g}s). CLI rows include start-up.")
+                 f"seconds = best of up to {rep.config['repeat']} rounds in which the cases of a group (text "
+                 f"folder, JSONL, in memory) run in turn (one run if the first took >= {rep.config['cheap_s']:g}s). "
+                 "CLI rows include start-up.")
     return "\n".join(lines)
 
 
