@@ -54,6 +54,8 @@ def _cases(ch: str) -> list[str]:
     for c in (ch.upper(), ch.title(), _OTHER_UPPER.get(ch, "")):
         if len(c) == 1 and not c.isascii() and c not in out and c.lower() == ch:
             out.append(c)
+    if ch == "\u03c2":  # final sigma: str.lower() makes Σ a ς at a word's end, a σ elsewhere
+        out.append("\u03a3")
     return out
 
 

@@ -65,9 +65,13 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",",
 
 
 def _line(obj: Any, ending: bytes = b"\n", fast: bool = True) -> bytes:
-    """``obj`` as one JSON line; ``fast``: orjson read it, so orjson can write it."""
+    """``obj`` as one JSON line; ``fast``: orjson read it, so orjson can mostly write it
+    (not nesting 255 deep, which it reads but will not write)."""
     if fast:
-        return orjson.dumps(obj) + ending
+        try:
+            return orjson.dumps(obj) + ending
+        except orjson.JSONEncodeError:
+            pass
     return _ENCODE(obj).encode("utf-8") + ending
 
 
@@ -85,6 +89,8 @@ def _parse(raw: bytes) -> tuple[Any, bool]:
 def _has_big_float(obj: Any) -> bool:
     """Whether ``obj`` holds a whole-number float of 2**63 or more: what orjson makes of an
     integer past 64 bits (a float written so, like 1e19, merely takes the slower path)."""
+    if not isinstance(obj, (dict, list)):  # a line holding a bare number (not a record)
+        return isinstance(obj, float) and abs(obj) >= _BIG and obj.is_integer()
     stack = [obj]
     while stack:
         node = stack.pop()

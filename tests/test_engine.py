@@ -199,4 +199,8 @@ def test_prefilter_spellings_cover_every_character_that_lowercases_to_a_trigger_
         if len(low) == 1 and low != ch and not ch.isascii():
             assert ch in spellings(low), (hex(cp), low)
     assert set(spellings("k\u00e9")) == {"k\u00e9", "\u212a\u00e9", "k\u00c9", "\u212a\u00c9"}
+    # str.lower() gives a word-final \u03a3 as \u03c2 (final sigma): a Greek trigger ends so.
+    from cleaner.prefilter import Prefilter
+
+    assert Prefilter([("\u03bb\u03bf\u03b3\u03bf\u03c2", 0)]).scan("Intro.\n\u039b\u039f\u0393\u039f\u03a3\n") == ({0: {1}}, {})
     assert len(spellings("\u00e9" * 12)) <= 64  # a long run of cased letters is cut to a prefix

@@ -168,3 +168,22 @@ def test_a_cleaned_record_keeps_every_other_value_exactly(extra: str) -> None:
     want.pop("text")
     assert got == want and repr(got) == repr(want)  # exact ints, same floats, same order
     assert out.output.endswith(b"\n") and b": " not in out.output.split(b'"text"')[0]  # compact
+
+
+@pytest.mark.parametrize("raw", [b"123\n", b"true\n", b"null\n", b"1.5\n", b"123456789012345678901234567890\n"])
+def test_a_line_that_is_a_bare_value_is_reported_not_a_crash(raw: bytes) -> None:
+    from cleaner.records import clean_record
+
+    out = clean_record(CL, 1, raw, ("text",))
+    assert out.error is not None and out.error.startswith("a record must be a JSON object")
+    assert out.output == raw
+
+
+def test_a_deeply_nested_record_is_written_back() -> None:
+    # orjson reads nesting it will not write (255 levels and more): json writes it then.
+    from cleaner.records import clean_record
+
+    raw = b'{"text":"The story ends here.\\nRead more\\n","meta":' + b"[" * 300 + b"]" * 300 + b"}\n"
+    out = clean_record(CL, 1, raw, ("text",))
+    assert out.error is None
+    assert json.loads(out.output) == {**json.loads(raw), "text": "The story ends here.\n"}
