@@ -86,3 +86,12 @@ def test_shipped_packs_validate_as_strictly_as_user_packs() -> None:
     for name in default_pack_names():
         pack = parse_pack((root / f"{name}.toml").read_text(encoding="utf-8"), f"rules/{name}.toml")
         assert pack.rules
+
+
+def test_a_pack_built_without_the_loaders_checks_still_has_each_pattern_checked() -> None:
+    # parse_pack(trusted=True) skips compiling (shipped packs do, for start-up); a Cleaner
+    # given such a pack compiles its rules on first use, each pattern alone.
+    raw = GOOD.replace("patterns = ['subscribe now!?']", "patterns = ['subscribe now)|(?:x', 'y']")
+    pack = parse_pack(raw, "mine.toml", trusted=True)
+    with pytest.raises(RuleError, match="invalid regex in 'patterns'"):
+        Cleaner(packs=[pack]).clean("Subscribe now\n")
