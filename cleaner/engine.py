@@ -26,7 +26,6 @@ from .kinds import (
     RuleError,
     SpanRule,
     TailRule,
-    check_patterns,
     compile_rule,
 )
 from .lines import Lines, is_prose
@@ -159,10 +158,10 @@ class _Compiled(dict[int, CompiledRule]):
     def __missing__(self, idx: int) -> CompiledRule:
         rule = self._rules[idx]
         trusted = id(rule) in self._shipped
-        if not trusted:  # a Pack built in Python skipped the loader's per-pattern check
-            check_patterns(rule)
-        # Rules that could backtrack badly (user packs, nested repeats) get a time limit.
-        c = guarded(compile_rule(rule), trusted=trusted)
+        # Not shipped: each pattern is checked alone, unless the loader already compiled the
+        # rule (a Pack built in Python skipped it). Rules that could backtrack badly (user
+        # packs, nested repeats) get a time limit.
+        c = guarded(compile_rule(rule, check=not trusted), trusted=trusted)
         if self._timings is not None:
             c = timed(c, self._timings)
         self[idx] = c

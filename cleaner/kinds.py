@@ -71,7 +71,7 @@ def _combined(rule: Rule, key: str = "patterns") -> tuple[regex.Pattern[str], ..
     return _compile_all(rule, key)
 
 
-def check_patterns(rule: Rule) -> None:
+def _check_patterns(rule: Rule) -> None:
     """Compile each of a rule's patterns on its own, so a bad one is named (joined into an
     alternation, two bad halves could even make a valid whole)."""
     for key in ("patterns", "signatures", "absent"):
@@ -271,11 +271,16 @@ def _int(rule: Rule, key: str, lo: int = 0) -> int:
 _COMPILED: dict[int, tuple[Rule, CompiledRule]] = {}
 
 
-def compile_rule(rule: Rule) -> CompiledRule:
-    """Turn a validated rule into the object its kind's code applies (compiled once)."""
+def compile_rule(rule: Rule, *, check: bool = False) -> CompiledRule:
+    """Turn a validated rule into the object its kind's code applies (compiled once).
+    ``check``: compile each pattern on its own first, to name a bad one; the shipped
+    packs, whose tests do that, skip it to keep start-up short. A rule compiled once is
+    not checked again."""
     hit = _COMPILED.get(id(rule))
     if hit is not None and hit[0] is rule:
         return hit[1]
+    if check:
+        _check_patterns(rule)
     compiled = _compile(rule)
     _COMPILED[id(rule)] = (rule, compiled)
     return compiled

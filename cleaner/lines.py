@@ -67,10 +67,6 @@ class Lines:
             self._nonblank = list(compress(count(), map(str.strip, self.contents)))
         return self._nonblank
 
-    def is_blank(self, i: int) -> bool:
-        c = self.contents[i]
-        return not c or c.isspace()
-
 
 def _strict_split(text: str) -> list[str]:
     parts, pos = [], 0

@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from .kinds import COMMON_KEYS, KIND_KEYS, RuleError, check_patterns, compile_rule
+from .kinds import COMMON_KEYS, KIND_KEYS, RuleError, compile_rule
 from .model import Example, Pack, Rule
 from .regex_safety import check_rule
 
@@ -130,8 +130,7 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
                     why=spec["why"].strip(), triggers=lowered, examples=examples,
                     options=options, source=where)
         if not trusted:
-            check_patterns(rule)
-            compile_rule(rule)  # validates patterns and options now, not mid-run
+            compile_rule(rule, check=True)  # validates patterns and options now, not mid-run
             check_rule(rule)  # refuses patterns that can backtrack exponentially
         rules.append(rule)
     if not rules:

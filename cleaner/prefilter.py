@@ -35,18 +35,6 @@ _OTHER_UPPER = {"k": "\u212a", "\u00e5": "\u212b", "\u03c9": "\u2126", "\u03b8":
 MAX_SPELLINGS = 64
 
 
-def lower_same_length(text: str) -> str:
-    """Lower-case ``text`` keeping every offset where it was.
-
-    ``str.lower`` turns a few characters into two (``İ`` -> ``i̇``); those are kept
-    as they are so that an offset in the lowered text is an offset in the original.
-    """
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
-
-
 def _cases(ch: str) -> list[str]:
     """``ch`` and the other characters that lower-case to it and that ``bytes.lower``
     leaves alone (the non-ASCII ones)."""
@@ -82,11 +70,10 @@ class Prefilter:
         by_word: dict[str, set[int]] = {}
         for word, idx in triggers:
             by_word.setdefault(word, set()).add(idx)
-        self._words = sorted(by_word)
         patterns: list[bytes] = []
         self._rules: list[tuple[int, ...]] = []  # per pattern: the rules its word arms
         seen: dict[bytes, int] = {}
-        for w in self._words:
+        for w in sorted(by_word):
             rules = by_word[w]
             for s in spellings(w):
                 b = s.encode("utf-8", "surrogatepass")
@@ -144,7 +131,7 @@ class Prefilter:
         Line bounds come from find/rfind around each hit (once per line: hits arrive in
         text order), so a document whose hits all sit in long prose lines is done
         without ever being split into lines. Line numbers are counted newlines; with
-        ``starts`` (byte offsets of the line starts, for text with a \r) each hit is
+        ``starts`` (byte offsets of the line starts, for text with a \\r) each hit is
         placed among them instead.
         """
         armed: defaultdict[int, set[int]] = defaultdict(set)
