@@ -21,6 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 from itertools import accumulate, product
 
 import ahocorasick_rs
@@ -35,7 +36,8 @@ _OTHER_UPPER = {"k": "\u212a", "\u00e5": "\u212b", "\u03c9": "\u2126", "\u03b8":
 MAX_SPELLINGS = 64
 
 
-def _cases(ch: str) -> list[str]:
+@cache  # a few dozen distinct letters among the triggers' thousands: start-up time
+def _cases(ch: str) -> tuple[str, ...]:
     """``ch`` and the other characters that lower-case to it and that ``bytes.lower``
     leaves alone (the non-ASCII ones)."""
     out = [ch]
@@ -44,7 +46,7 @@ def _cases(ch: str) -> list[str]:
             out.append(c)
     if ch == "\u03c2":  # final sigma: str.lower() makes Σ a ς at a word's end, a σ elsewhere
         out.append("\u03a3")
-    return out
+    return tuple(out)
 
 
 def spellings(word: str) -> list[str]:
