@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, replace
 from itertools import filterfalse
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .kinds import (
     CompiledRule,
+    DetectorRule,
     LineRule,
     MojibakeRule,
     RepairRule,
@@ -30,7 +31,7 @@ from .kinds import (
 )
 from .lines import Lines, is_prose
 from .loader import check_codes_unique, load_default_packs, load_pack_file
-from .model import CleanResult, Edit, Flag, Pack, Rule
+from .model import Action, CleanResult, Edit, Flag, Pack, Rule
 from .prefilter import Prefilter
 from .profiling import timed
 from .regex_safety import RuleTimeout, guarded
@@ -190,8 +191,8 @@ class Cleaner:
                 chosen.append(defaults[p])
             else:
                 raise RuleError(f"unknown pack {p!r}; default packs are {', '.join(sorted(defaults))}")
-        for p in extra_packs:
-            chosen.append(p if isinstance(p, Pack) else load_pack_file(p))
+        for extra in extra_packs:
+            chosen.append(extra if isinstance(extra, Pack) else load_pack_file(extra))
         check_codes_unique(chosen)
         self.packs: tuple[Pack, ...] = tuple(chosen)
         every = [r for p in chosen for r in p.rules]
@@ -254,7 +255,7 @@ class Cleaner:
         if not cands:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
         lines = lines or Lines(text)
-        detectors = [self._compiled[i] for i in self._detectors if i in cands]
+        detectors = [cast(DetectorRule, self._compiled[i]) for i in self._detectors if i in cands]
         fired = {c.rule.code for c in detectors if c.fires(text)}
         for _ in range(3):
             # The document state changes candidate sets; a rerun needs the pristine ones.
@@ -447,9 +448,14 @@ class Cleaner:
         while True:
             if len(cands) != n_cands:  # a re-judged line may have armed a deferred rule
                 n_cands = len(cands)
-                positional = [(idx, comp[idx]) for idx in sorted(cands)
-                              if isinstance(comp[idx], (LineRule, SpanRule)) and comp[idx].position != "anywhere"]
-                tails = [(idx, comp[idx]) for idx in sorted(cands) if isinstance(comp[idx], TailRule)]
+                positional: list[tuple[int, LineRule | SpanRule]] = []
+                tails: list[tuple[int, TailRule]] = []
+                for idx in sorted(cands):
+                    c = comp[idx]
+                    if isinstance(c, (LineRule, SpanRule)) and c.position != "anywhere":
+                        positional.append((idx, c))
+                    elif isinstance(c, TailRule):
+                        tails.append((idx, c))
             if not (positional or tails):
                 return
             changed = False
@@ -629,7 +635,7 @@ def _assemble(doc: _Doc) -> CleanResult:
             continue
         if li < 0:
             li = bisect_right(starts, start) - 1
-        action = "remove" if replacement == "" else "repair"
+        action: Action = "remove" if replacement == "" else "repair"
         edits.append(Edit(r.code, r.name, r.pack, action, start, end, li + 1, start - starts[li] + 1,
                           text[start:end], replacement, message))
         out.append(text[pos:start])

@@ -94,9 +94,9 @@ def _html_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOut
         res = clean_html(raw, cleaner=_CLEANER.variant(job.ignore), extractor=extractor)  # type: ignore[arg-type]
     except ImportError as exc:
         return job, None, str(exc), 0, None
-    target = out_dir / job.rel
-    report = html_report(res, path=str(job.source), raw=raw, output_path=str(target))
-    return _write_outputs(job, out_dir, res.text, report, stream, DocStats.of(res.result), len(raw))
+    target = os.path.join(out_dir, job.rel)
+    report = html_report(res, path=str(job.source), raw=raw, output_path=target)
+    return _write_outputs(job, target, out_dir, res.text, report, stream, DocStats.of(res.result), len(raw))
 
 
 def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
@@ -108,23 +108,23 @@ def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
     except InputError as exc:
         return job, None, str(exc), 0, None
     result = _CLEANER.variant(job.ignore).clean(decoded.text)
-    target = out_dir / job.rel
-    report = document_report(result, path=str(job.source), raw=raw, output_path=str(target),
+    target = os.path.join(out_dir, job.rel)
+    report = document_report(result, path=str(job.source), raw=raw, output_path=target,
                              encoding=decoded.encoding)
-    return _write_outputs(job, out_dir, result.text, report, stream, DocStats.of(result), len(raw))
+    return _write_outputs(job, target, out_dir, result.text, report, stream, DocStats.of(result), len(raw))
 
 
-def _write_outputs(job: Job, out_dir: Path, text: str, report: dict[str, Any], stream: bool, stats: DocStats,
-                   nbytes: int) -> TextOutcome:
+def _write_outputs(job: Job, target: str, out_dir: Path, text: str, report: dict[str, Any], stream: bool,
+                   stats: DocStats, nbytes: int) -> TextOutcome:
     """Write the clean text, and the report beside it or (streamed) as one JSON line
     returned for the parent to write in input order."""
     line = None
     try:
-        write_atomic(out_dir / job.rel, text.encode("utf-8"))
+        write_atomic(target, text.encode("utf-8"))
         if stream:
             line = (encode(report) + "\n").encode()
         else:
-            write_atomic(out_dir / job.report_rel, dumps(report).encode())
+            write_atomic(os.path.join(out_dir, job.report_rel), dumps(report).encode())
     except OSError as exc:
         return job, None, f"cannot write its output: {exc.strerror or exc}", 0, None
     return job, stats, None, nbytes, line
