@@ -527,14 +527,19 @@ class Cleaner:
 
     def _tail_zone(self, doc: _Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
         """Cut from an end-of-article marker to the end, when what follows is not prose."""
+        # The last kept prose line, found once from the end: asking every marker whether
+        # prose follows it re-read the whole zone per marker, quadratic on a page whose
+        # tail is a long list of share links that are all markers.
+        last_prose = None
         for i in sorted(doc.cands[idx]):
             if not _in_window("tail", c.window, kept, i) or not doc.matches(idx, c, i):
                 continue
-            zone = kept[bisect_right(kept, i) :]
+            if last_prose is None:
+                last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
             unsure = c.rule.options.get("action") == "flag"
-            if not unsure and not any(is_prose(doc.content(j), c.max_words) for j in zone):
+            if not unsure and last_prose <= i:  # no prose line after the marker
                 doc.removed[i] = (c.rule, c.rule.message)
-                for j in zone:
+                for j in kept[bisect_right(kept, i) :]:
                     doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
                 return True
             if c.on_prose == "flag" or unsure:
