@@ -73,6 +73,28 @@ def test_shipped_packs_pass_the_check_and_are_mostly_unguarded() -> None:
                for p in getattr(x, "patterns", ()) or getattr(x, "signatures", ()))
 
 
+@pytest.mark.parametrize("pattern", [
+    "(a+)+c", r"(?:\w+\s?)*c", "((a+)b?)+c", "(x|a+)+c", "(?x) (a+) +c", "(?:ab|b){2,}c", r"(?:\w+ )+c",
+    "(a+(?1)?)c", "(?P<x>a+(?&x)?)c", "(a+(?R)?)c",
+])
+def test_the_cheap_precheck_never_misses_a_risky_pattern(pattern: str) -> None:
+    assert rs.risky(pattern) and rs.may_nest(pattern)
+
+
+def test_the_cheap_precheck_agrees_with_the_full_check_on_shipped_and_probe_patterns() -> None:
+    """may_nest only skips parsing patterns that cannot repeat a group: whatever risky()
+    finds in a pattern it can read, may_nest finds too (the shipped packs' patterns and
+    some probes). risky() also guards what it cannot read (regex-only syntax such as
+    \\p{L}); may_nest reads those as text, which is why it serves shipped rules only."""
+    probes = [r"\w+\s+\w+", r"[a-z]+(?:x)?", r"(?:a)\+", r"\)+", "a{2,}", "(?>a+)+", "(a++)+", "(?:a|b){2,}c"]
+    patterns = [p for r in Cleaner().rules for _, p in rs._patterns(r)] + probes
+    assert len(patterns) > 150
+    for p in patterns:
+        assert rs._parse(p) is not None, p
+        assert not rs.risky(p) or rs.may_nest(p), p
+    assert rs.risky(r"\p{L}+ \d+") and not rs.may_nest(r"\p{L}+ \d+")
+
+
 # Strings that make backtracking regexes slow: long runs of one character or one token,
 # and near-misses of what shipped rules look for.
 _UNITS = ["a", " ", ".", "1", "-", "/", "|", "»", "@", "\t", "é", "word ", "a b ", "Getty Images / ",
