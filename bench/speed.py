@@ -8,7 +8,9 @@ the cases of a ratio run in turn, round by round, each keeping its best round:
     floor        read bytes, decode UTF-8, encode, write: the same files, no cleaning
     cleaner      library (in memory), ``clean DIR -o OUT -q -j 1`` on .txt files and on JSONL
     peers        datatrove's C4QualityFilter (defaults) and ftfy.fix_text, in memory
-    scaling      ``-j 2`` against ``-j 1`` on the .txt folder and on the JSONL file
+    scaling      ``-j 2`` against ``-j 1`` on the .txt folder and on the JSONL file; and the
+                 machine's own ceiling for two processes: two copies of the library loop at
+                 once against one alone (no pool, no pipes, no shared files)
     linearity    cleaner text mode at several corpus sizes: seconds per MB at each
 
 The corpus is every non-empty extractor output of the scrapinghub benchmark, repeated
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import shutil
 import sys
 import tempfile
@@ -181,6 +184,27 @@ def ftfy_fn() -> Callable[[str], object] | str:
     return ftfy.fix_text
 
 
+def _loop_in_child(fn: Callable[[str], object], texts: Sequence[str], start: Any, results: Any) -> None:
+    start.wait()  # every copy starts its loop at the same moment
+    results.put(timed_loop(fn, texts))
+
+
+def concurrent_loops(fn: Callable[[str], object], texts: Sequence[str], copies: int) -> float:
+    """Wall seconds for ``copies`` forked processes, each running ``fn`` over all of
+    ``texts`` at once (the slowest copy's time). Forked after the parent warmed ``fn``,
+    so no copy compiles anything: the ratio of one copy's time to two copies' measures
+    what two CPU-bound processes get from this machine, the ceiling for ``-j 2``."""
+    ctx = multiprocessing.get_context("fork")
+    start, results = ctx.Barrier(copies), ctx.Queue()
+    procs = [ctx.Process(target=_loop_in_child, args=(fn, texts, start, results)) for _ in range(copies)]
+    for proc in procs:
+        proc.start()
+    times = [results.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    return max(times)
+
+
 def library_case(name: str, fn: Callable[[str], object], texts: Sequence[str], args: argparse.Namespace) -> Case:
     timed_loop(fn, texts[:WARMUP_DOCS])  # lazy loads (spaCy, regex compiles) are not throughput
     seconds, runs = best_of(lambda: timed_loop(fn, texts), args.repeat, args.cheap)
@@ -264,6 +288,7 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
     lib, c4 = in_memory(rep, texts, args)
 
     rep.ratios = {
+        **rep.ratios,  # the machine's two-process ceiling, set by in_memory
         "cleaner_vs_floor": _ratio(text1, floor, "floor", TARGETS["cleaner_vs_floor"]),
         "cleaner_streamed_vs_floor": _ratio(text1s, floor, "floor", None),
         "cleaner_jsonl_vs_floor": _ratio(jsonl1, floor_j, "floor", None),
@@ -275,6 +300,10 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
         "j2_over_j1_streamed": _ratio(text2s, text1s, "j1", TARGETS["j2_over_j1"]),
         "j2_over_j1_jsonl": _ratio(jsonl2, jsonl1, "j1", TARGETS["j2_over_j1"]),
     }
+    ceiling = rep.ratios.get("machine_two_process_ceiling")
+    if ceiling:  # how much of what the machine allows two processes -j 2 gets
+        for key in ("j2_over_j1_text", "j2_over_j1_streamed", "j2_over_j1_jsonl"):
+            rep.ratios[f"{key}_of_ceiling"] = round(rep.ratios[key] / ceiling, 3)
     # Nothing of the main corpus is needed any more; free the disk before the big sizes.
     shutil.rmtree(txt_dir)
     shutil.rmtree(jsonl_dir)
@@ -301,9 +330,19 @@ def in_memory(rep: Report, texts: list[str], args: argparse.Namespace) -> tuple[
         runs[key] = (f"peer: {label}", fn, peer_texts)
     for _, fn, sample in runs.values():
         timed_loop(fn, sample[:WARMUP_DOCS])  # lazy loads (spaCy, regex compiles) are not throughput
-    best = best_interleaved({k: (lambda fn=fn, sample=sample: timed_loop(fn, sample))
-                             for k, (_, fn, sample) in runs.items()}, args.repeat, args.cheap)
+    timed_loop(lib_fn, texts)  # every rule the corpus arms is compiled before the copies fork
+    loops = {k: (lambda fn=fn, sample=sample: timed_loop(fn, sample)) for k, (_, fn, sample) in runs.items()}
+    if "fork" in multiprocessing.get_all_start_methods():
+        loops["one"] = lambda: concurrent_loops(lib_fn, texts, 1)
+        loops["two"] = lambda: concurrent_loops(lib_fn, texts, 2)
+    best = best_interleaved(loops, args.repeat, args.cheap)
     cases = {k: rep.add(Case(label, cp.nbytes(sample) / cp.MB, *best[k])) for k, (label, _, sample) in runs.items()}
+    if "two" in best:
+        mb = cp.nbytes(texts) / cp.MB
+        one = rep.add(Case("library loop, 1 process alone", mb, *best["one"]))
+        two = rep.add(Case("library loop, 2 processes at once", 2 * mb, *best["two"],
+                           note="no pool, no pipes: what the machine gives two processes"))
+        rep.ratios["machine_two_process_ceiling"] = _ratio(two, one, "1 alone", None)
     return cases["lib"], cases.get("c4")
 
 
@@ -385,6 +424,11 @@ def format_table(rep: Report) -> str:
                      f"{c.ratio:<22} | {c.target:<14} | {c.note}".rstrip())
     for key, why in rep.skipped.items():
         lines.append(f"peer {key} skipped: {why}")
+    if "machine_two_process_ceiling" in rep.ratios:
+        r = rep.ratios
+        lines.append(f"-j 2 over -j 1 against the machine's two-process ceiling ({r['machine_two_process_ceiling']:.2f}x): "
+                     f".txt {r['j2_over_j1_text_of_ceiling']:.0%}, .txt with one report file "
+                     f"{r['j2_over_j1_streamed_of_ceiling']:.0%}, JSONL {r['j2_over_j1_jsonl_of_ceiling']:.0%}")
     lines.append("ratios compare MB/s within this run: cleaner vs floor = .txt -j 1 over the .txt floor "
                  "(library over it: the ceiling with no file work); "
                  "cleaner vs C4 = library over C4 (both in memory); j2/j1 = the same input with -j 2 over -j 1. "
