@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import queue
 import shutil
 import sys
 import tempfile
@@ -199,9 +200,14 @@ def concurrent_loops(fn: Callable[[str], object], texts: Sequence[str], copies: 
     procs = [ctx.Process(target=_loop_in_child, args=(fn, texts, start, results)) for _ in range(copies)]
     for proc in procs:
         proc.start()
-    times = [results.get() for _ in procs]
-    for proc in procs:
-        proc.join()
+    try:
+        times = [results.get(timeout=3600) for _ in procs]
+    except queue.Empty:
+        codes = [proc.exitcode for proc in procs]
+        raise RuntimeError(f"a copy of the library loop never reported (exit codes {codes})") from None
+    finally:
+        for proc in procs:
+            proc.join(timeout=60)
     return max(times)
 
 

@@ -175,9 +175,10 @@ def risky(pattern: str) -> bool:
 
 
 # A repeat can nest another repeat or alternatives only if it repeats a group, and a
-# repeated group ends in ")" then the quantifier (whitespace between them under (?x)); a
-# recursive or subroutine call ("(?1)", "(?R)", "(?&name)", "(?P>name)") repeats a group too.
-_MAY_NEST = re.compile(r"\)\s*[*+{]|\(\?(?:[0-9R&+-]|P>)")
+# repeated group ends in ")" then the quantifier; a recursive or subroutine call ("(?1)",
+# "(?R)", "(?&name)", "(?P>name)") repeats a group too. Verbose mode ("(?x)") can put
+# whitespace and a comment between a group and its quantifier: any such pattern counts.
+_MAY_NEST = re.compile(r"\)\s*[*+{]|\(\?(?:[0-9R&+-]|P>)|\(\?[a-zA-Z-]*x")
 
 
 def may_nest(pattern: str) -> bool:

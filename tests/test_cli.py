@@ -83,6 +83,24 @@ def test_reports_to_one_jsonl_file(seeds: Path, tmp_path: Path, name: str) -> No
     assert main(["restore", str(seeds / sources[0].name), str(reports)]) == 2  # not an output of the run
 
 
+@pytest.mark.parametrize("out_arg", [".", "./", "sub", "sub/./deeper/"])
+def test_report_names_the_output_as_the_folder_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          out_arg: str) -> None:
+    """The report's output path is -o joined to the input's place below it, spelled as
+    pathlib spells it: -o . gives "nested/a.txt", not "./nested/a.txt"."""
+    src = tmp_path / "in" / "nested"
+    src.mkdir(parents=True)
+    (src / "a.txt").write_text("The council met.\n\nRead More\n", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main([str(tmp_path / "in"), "-o", out_arg, "-q"]) == 0
+    expected = Path(out_arg) / "nested" / "a.txt"
+    rep = json.loads((work / expected).with_name("a.report.json").read_text(encoding="utf-8"))
+    assert rep["output"]["path"] == str(expected)
+    assert (work / expected).read_text(encoding="utf-8") == "The council met.\n"
+
+
 def test_reports_file_must_be_jsonl(seeds: Path, tmp_path: Path) -> None:
     assert main([str(seeds), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "r.json")]) == 2
     # Nothing is written into an input folder, a report file included.

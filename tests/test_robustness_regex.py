@@ -75,7 +75,7 @@ def test_shipped_packs_pass_the_check_and_are_mostly_unguarded() -> None:
 
 @pytest.mark.parametrize("pattern", [
     "(a+)+c", r"(?:\w+\s?)*c", "((a+)b?)+c", "(x|a+)+c", "(?x) (a+) +c", "(?:ab|b){2,}c", r"(?:\w+ )+c",
-    "(a+(?1)?)c", "(?P<x>a+(?&x)?)c", "(a+(?R)?)c",
+    "(a+(?1)?)c", "(?P<x>a+(?&x)?)c", "(a+(?R)?)c", "(?x)(a|aa)#c\n+c", "(?x)(a+) # c\n +c",
 ])
 def test_the_cheap_precheck_never_misses_a_risky_pattern(pattern: str) -> None:
     assert rs.risky(pattern) and rs.may_nest(pattern)
@@ -87,10 +87,12 @@ def test_the_cheap_precheck_agrees_with_the_full_check_on_shipped_and_probe_patt
     some probes). risky() also guards what it cannot read (regex-only syntax such as
     \\p{L}); may_nest reads those as text, which is why it serves shipped rules only."""
     probes = [r"\w+\s+\w+", r"[a-z]+(?:x)?", r"(?:a)\+", r"\)+", "a{2,}", "(?>a+)+", "(a++)+", "(?:a|b){2,}c"]
-    patterns = [p for r in Cleaner().rules for _, p in rs._patterns(r)] + probes
-    assert len(patterns) > 150
-    for p in patterns:
-        assert rs._parse(p) is not None, p
+    # The stdlib parser of Python 3.10 cannot read possessive or atomic syntax: those are
+    # the patterns risky() guards unread, so only the readable ones can be compared.
+    readable = [p for p in [p for r in Cleaner().rules for _, p in rs._patterns(r)] + probes
+                if rs._parse(p) is not None]
+    assert len(readable) > 150
+    for p in readable:
         assert not rs.risky(p) or rs.may_nest(p), p
     assert rs.risky(r"\p{L}+ \d+") and not rs.may_nest(r"\p{L}+ \d+")
 
