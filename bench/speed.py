@@ -8,9 +8,9 @@ the cases of a ratio run in turn, round by round, each keeping its best round:
     floor        read bytes, decode UTF-8, encode, write: the same files, no cleaning
     cleaner      library (in memory), ``clean DIR -o OUT -q -j 1`` on .txt files and on JSONL
     peers        datatrove's C4QualityFilter (defaults) and ftfy.fix_text, in memory
-    scaling      ``-j 2`` against ``-j 1`` on the .txt folder and on the JSONL file; and the
-                 machine's own ceiling for two processes: two copies of the library loop at
-                 once against one alone (no pool, no pipes, no shared files)
+    scaling      ``-j 2`` against ``-j 1`` on the .txt folder and on the JSONL file; and, in
+                 the JSONL rounds, the machine's own ceiling for two processes: two copies
+                 of the library loop at once against one alone (no pool, no pipes, no files)
     linearity    cleaner text mode at several corpus sizes: seconds per MB at each
 
 The corpus is every non-empty extractor output of the scrapinghub benchmark, repeated
@@ -278,23 +278,36 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
     text2 = rep.add(Case("clean .txt folder -j 2", mb, *best["j2"]))
     text2s = rep.add(Case("clean .txt folder -j 2 --report one.jsonl", mb, *best["j2s"]))
 
-    say("JSONL: floor, -j 1, -j 2")
+    say("JSONL: floor, -j 1, -j 2, and the machine's two-process ceiling")
     corpus_jsonl = jsonl_dir / "corpus.jsonl"
-    best = best_interleaved({
+    lib_fn = cleaner_fn()
+    timed_loop(lib_fn, texts)  # every rule the corpus arms is compiled before the copies fork
+    groups: dict[str, Callable[[], float]] = {
         "floor": lambda: floor_lines(corpus_jsonl, out),
         "j1": lambda: cli_run(jsonl_dir, out, 1),
         "j2": lambda: cli_run(jsonl_dir, out, 2),
-    }, args.repeat, args.cheap)
+    }
+    # In the same rounds as -j 1 and -j 2: how much two processes get from the machine
+    # depends on what else its host runs at that moment (1.6x to 2x in runs an hour apart).
+    if "fork" in multiprocessing.get_all_start_methods():
+        groups["one"] = lambda: concurrent_loops(lib_fn, texts, 1)
+        groups["two"] = lambda: concurrent_loops(lib_fn, texts, 2)
+    best = best_interleaved(groups, args.repeat, args.cheap)
     floor_j = rep.add(Case("floor: read+write JSONL lines", mb, *best["floor"]))
     jsonl1 = rep.add(Case("clean JSONL -j 1", mb, *best["j1"], note=f"file {jsonl_size / cp.MB:.1f} MB"))
     jsonl2 = rep.add(Case("clean JSONL -j 2", mb, *best["j2"]))
+    if "two" in best:
+        one = rep.add(Case("library loop, 1 process alone", mb, *best["one"]))
+        two = rep.add(Case("library loop, 2 processes at once", 2 * mb, *best["two"],
+                           note="no pool, no pipes: what the machine gives two processes"))
+        rep.ratios["machine_two_process_ceiling"] = _ratio(two, one, "1 alone", None)
     _fresh(out)
 
     say("in memory: cleaner library and its peers")
-    lib, c4 = in_memory(rep, texts, args)
+    lib, c4 = in_memory(rep, texts, args, lib_fn)
 
     rep.ratios = {
-        **rep.ratios,  # the machine's two-process ceiling, set by in_memory
+        **rep.ratios,  # the machine's two-process ceiling, measured with JSONL
         "cleaner_vs_floor": _ratio(text1, floor, "floor", TARGETS["cleaner_vs_floor"]),
         "cleaner_streamed_vs_floor": _ratio(text1s, floor, "floor", None),
         "cleaner_jsonl_vs_floor": _ratio(jsonl1, floor_j, "floor", None),
@@ -318,11 +331,11 @@ def run_all(args: argparse.Namespace, base: list[str], work: Path) -> Report:
     return rep
 
 
-def in_memory(rep: Report, texts: list[str], args: argparse.Namespace) -> tuple[Case, Case | None]:
+def in_memory(rep: Report, texts: list[str], args: argparse.Namespace,
+              lib_fn: Callable[[str], object]) -> tuple[Case, Case | None]:
     """The library, C4 and ftfy on the same in-memory texts (the peers on a prefix if
     --peer-mb caps them), interleaved; C4 with its defaults is slow and runs once."""
     peer_texts = prefix_mb(texts, args.peer_mb)
-    lib_fn = cleaner_fn()
     runs: dict[str, tuple[str, Callable[[str], object], Sequence[str]]] = {
         "lib": ("cleaner library (in memory)", lib_fn, texts)}
     for key, label, make in (("c4-default", "C4QualityFilter (datatrove, defaults)", c4_fn),
@@ -336,19 +349,9 @@ def in_memory(rep: Report, texts: list[str], args: argparse.Namespace) -> tuple[
         runs[key] = (f"peer: {label}", fn, peer_texts)
     for _, fn, sample in runs.values():
         timed_loop(fn, sample[:WARMUP_DOCS])  # lazy loads (spaCy, regex compiles) are not throughput
-    timed_loop(lib_fn, texts)  # every rule the corpus arms is compiled before the copies fork
-    loops = {k: (lambda fn=fn, sample=sample: timed_loop(fn, sample)) for k, (_, fn, sample) in runs.items()}
-    if "fork" in multiprocessing.get_all_start_methods():
-        loops["one"] = lambda: concurrent_loops(lib_fn, texts, 1)
-        loops["two"] = lambda: concurrent_loops(lib_fn, texts, 2)
-    best = best_interleaved(loops, args.repeat, args.cheap)
+    best = best_interleaved({k: (lambda fn=fn, sample=sample: timed_loop(fn, sample))
+                             for k, (_, fn, sample) in runs.items()}, args.repeat, args.cheap)
     cases = {k: rep.add(Case(label, cp.nbytes(sample) / cp.MB, *best[k])) for k, (label, _, sample) in runs.items()}
-    if "two" in best:
-        mb = cp.nbytes(texts) / cp.MB
-        one = rep.add(Case("library loop, 1 process alone", mb, *best["one"]))
-        two = rep.add(Case("library loop, 2 processes at once", 2 * mb, *best["two"],
-                           note="no pool, no pipes: what the machine gives two processes"))
-        rep.ratios["machine_two_process_ceiling"] = _ratio(two, one, "1 alone", None)
     return cases["lib"], cases.get("c4")
 
 
