@@ -217,8 +217,7 @@ _MADE: set[str] = set()  # folders already created by this process
 
 def _tmp_name(path: str) -> str:
     """The temporary file's name beside ``path``: one no other writer uses (pid and a
-    counter; cleaner.interrupts.sweep_stale knows this form). Plain strings, not Path:
-    a folder of small files made pathlib a tenth of the per-file cost."""
+    counter; cleaner.interrupts.sweep_stale knows this form)."""
     folder, name = os.path.split(path)
     return os.path.join(folder, f".{name}.{os.getpid()}.{next(_SEQ)}.tmp")
 

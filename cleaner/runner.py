@@ -94,7 +94,7 @@ def _html_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOut
         res = clean_html(raw, cleaner=_CLEANER.variant(job.ignore), extractor=extractor)  # type: ignore[arg-type]
     except ImportError as exc:
         return job, None, str(exc), 0, None
-    target = _below(out_dir, job.rel)
+    target = str(out_dir / job.rel)
     report = html_report(res, path=str(job.source), raw=raw, output_path=target)
     return _write_outputs(job, target, out_dir, res.text, report, stream, DocStats.of(res.result), len(raw))
 
@@ -108,17 +108,10 @@ def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
     except InputError as exc:
         return job, None, str(exc), 0, None
     result = _CLEANER.variant(job.ignore).clean(decoded.text)
-    target = _below(out_dir, job.rel)
+    target = str(out_dir / job.rel)
     report = document_report(result, path=str(job.source), raw=raw, output_path=target,
                              encoding=decoded.encoding)
     return _write_outputs(job, target, out_dir, result.text, report, stream, DocStats.of(result), len(raw))
-
-
-def _below(out_dir: Path, rel: Path) -> str:
-    """``str(out_dir / rel)`` without building a Path per file (pathlib was a tenth of the
-    per-file cost outside cleaning); like pathlib, ``-o .`` gives ``a.txt``, not ``./a.txt``."""
-    base = os.fspath(out_dir)
-    return os.fspath(rel) if base == "." else os.path.join(base, rel)
 
 
 def _write_outputs(job: Job, target: str, out_dir: Path, text: str, report: dict[str, Any], stream: bool,
@@ -131,7 +124,7 @@ def _write_outputs(job: Job, target: str, out_dir: Path, text: str, report: dict
         if stream:
             line = (encode(report) + "\n").encode()
         else:
-            write_atomic(_below(out_dir, job.report_rel), dumps(report).encode())
+            write_atomic(out_dir / job.report_rel, dumps(report).encode())
     except OSError as exc:
         return job, None, f"cannot write its output: {exc.strerror or exc}", 0, None
     return job, stats, None, nbytes, line
