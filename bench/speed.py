@@ -84,10 +84,7 @@ def best_of(run: Callable[[], float], repeat: int, cheap_s: float) -> tuple[floa
     """Best time of up to ``repeat`` runs; ``run`` times itself so that its set-up (clearing
     the output folder) is not counted. A case whose first run is not cheap runs once:
     repeating a multi-minute peer would only lengthen the benchmark, not sharpen it."""
-    times = [run()]
-    while len(times) < repeat and times[0] < cheap_s:
-        times.append(run())
-    return min(times), len(times)
+    return best_interleaved({"": run}, repeat, cheap_s)[""]
 
 
 def best_interleaved(runs: dict[str, Callable[[], float]], repeat: int, cheap_s: float,

@@ -152,13 +152,11 @@ class Prefilter:
                 # length is measured only for a rule whose limit the size exceeds.
                 size = line_end - line_start
                 length = -1
-                if starts is not None:
-                    pass  # numbered per hit below: these bounds know only \n
-                elif line_start >= counted_to:
-                    lineno += data.count(b"\n", counted_to, line_start)
-                    counted_to = line_start
-                else:  # overlapping hits can arrive slightly out of order
-                    lineno -= data.count(b"\n", line_start, counted_to)
+                if starts is None:  # with starts, numbered per hit below: these bounds know only \n
+                    if line_start >= counted_to:
+                        lineno += data.count(b"\n", counted_to, line_start)
+                    else:  # overlapping hits can arrive slightly out of order
+                        lineno -= data.count(b"\n", line_start, counted_to)
                     counted_to = line_start
             if starts is not None:
                 lineno = bisect_right(starts, start) - 1

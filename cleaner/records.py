@@ -89,9 +89,7 @@ def _parse(raw: bytes) -> tuple[Any, bool]:
 def _has_big_float(obj: Any) -> bool:
     """Whether ``obj`` holds a whole-number float of 2**63 or more: what orjson makes of an
     integer past 64 bits (a float written so, like 1e19, merely takes the slower path)."""
-    if not isinstance(obj, (dict, list)):  # a line holding a bare number (not a record)
-        return isinstance(obj, float) and abs(obj) >= _BIG and obj.is_integer()
-    stack = [obj]
+    stack: list[Any] = [[obj]]  # wrapped: a line may hold a bare number, not a record
     while stack:
         node = stack.pop()
         values = node.values() if isinstance(node, dict) else node
