@@ -454,6 +454,8 @@ def rules_command(
 def _safety(rule: Rule) -> str:
     if rule.kind == "detector":
         return "gates repairs"
+    if rule.kind == "substitution":
+        return "weighs, rewrites"
     return "rewrites" if rule.kind in ("repair", "mojibake") else "removes"
 
 

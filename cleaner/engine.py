@@ -26,20 +26,27 @@ from .kinds import (
     RepairRule,
     RuleError,
     SpanRule,
+    SubstitutionRule,
     TailRule,
     compile_rule,
 )
 from .lines import Lines, is_prose
 from .loader import check_codes_unique, load_default_packs, load_pack_file
-from .model import Action, CleanResult, Edit, Flag, Pack, Rule
+from .model import Action, CleanResult, Edit, Evidence, Flag, Pack, Rule
 from .prefilter import Prefilter
 from .profiling import timed
 from .regex_safety import RuleTimeout, guarded
+from .substitution import Verdict
+
+# What decides on a whole document: detectors gate repairs; substitutions gate their own.
+_Judge = DetectorRule | SubstitutionRule
 
 
 def _selected(rule: Rule, keys: Sequence[str]) -> bool:
-    """A selector names a code, a code prefix, a rule name or a pack name."""
-    return any(rule.code.startswith(k) or k in (rule.name, rule.pack) for k in keys)
+    """A selector names a code, a code prefix, a rule name, a pack name, or a retired code
+    the rule replaces (so a config that ignores it keeps working)."""
+    return any(rule.code.startswith(k) or k in (rule.name, rule.pack) or k in rule.options.get("replaces", ())
+               for k in keys)
 
 
 @dataclass(slots=True)
@@ -62,6 +69,7 @@ class _Doc:
     inline: dict[int, list[_Proposal]] = field(default_factory=dict)  # line -> spans/repairs
     flags: list[Flag] = field(default_factory=list)
     skipped: int = 0
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # substitution code -> verdict
     _clean_content: dict[int, str] = field(default_factory=dict)
     _bare_content: dict[int, str] = field(default_factory=dict)
     # (rule index, line) -> whether the rule's pattern matches the line's cleaned content
@@ -215,7 +223,7 @@ class Cleaner:
         self._compiled = _Compiled(keep, shipped, self.timings)
         limits = [r.options.get("max_chars", 0) if r.kind in ("line", "span", "tail") else 0 for r in keep]
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers], limits)
-        self._detectors = [i for i, r in enumerate(keep) if r.kind == "detector"]
+        self._detectors = [i for i, r in enumerate(keep) if r.kind in ("detector", "substitution")]
 
     def compiled(self) -> list[CompiledRule]:
         """Every rule in the form the engine applies (compiling any not used yet)."""
@@ -255,11 +263,12 @@ class Cleaner:
         if not cands:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
         lines = lines or Lines(text)
-        detectors = [cast(DetectorRule, self._compiled[i]) for i in self._detectors if i in cands]
-        fired = {c.rule.code for c in detectors if c.fires(text)}
+        detectors = [cast(_Judge, self._compiled[i]) for i in self._detectors if i in cands]
+        fired, verdicts = _judge(detectors, text)
         for _ in range(3):
             # The document state changes candidate sets; a rerun needs the pristine ones.
             doc = _Doc(text, lines, {k: set(v) for k, v in cands.items()} if detectors else cands)
+            doc.verdicts = verdicts
             self._inline_edits(doc, fired, later)
             doc.arm_deferred(later, doc.inline.keys())
             self._line_decisions(doc, later)
@@ -269,14 +278,15 @@ class Cleaner:
             # digit) that only removed lines carried must not change the verdict, or a
             # second cleaning of the output would judge differently.
             kept = "\n".join(doc.without_removals(i) for i in range(len(lines)) if i not in doc.removed)
-            again = {c.rule.code for c in detectors if c.fires(kept)}
+            again, again_verdicts = _judge(detectors, kept)
             if again == fired or not self._gates_kept_line(doc, again ^ fired):
                 # A verdict that changed only where every line its repairs could touch
                 # is removed changes nothing in the output: without this, a repair that
                 # lets a line rule remove its own line flipped the verdict back and forth.
                 break
-            fired = again
-        return _assemble(doc)
+            fired, verdicts = again, again_verdicts
+        evidence = tuple(c.evidence(doc.verdicts[c.rule.code]) for c in detectors if isinstance(c, SubstitutionRule))
+        return _assemble(doc, evidence)
 
     def _gates_kept_line(self, doc: _Doc, codes: set[str]) -> bool:
         """Whether a repair gated by one of ``codes`` would still find something to
@@ -286,6 +296,9 @@ class Cleaner:
             c = self._compiled[idx]
             if isinstance(c, RepairRule) and codes & set(c.requires):
                 if any(i not in doc.removed and c.repairs(doc.content(i)) for i in line_ids):
+                    return True
+            elif isinstance(c, SubstitutionRule) and c.rule.code in codes:
+                if any(i not in doc.removed and c.could_repair(doc.content(i)) for i in line_ids):
                     return True
         return False
 
@@ -332,6 +345,12 @@ class Cleaner:
                     base = doc.lines.starts[i]
                     for s, e, repl in c.repairs(doc.lines.contents[i]):
                         self._propose(doc, i, _Proposal(base + s, base + e, repl, c.rule, c.rule.message))
+            elif isinstance(c, SubstitutionRule):
+                verdict = doc.verdicts.get(c.rule.code)
+                if verdict is None or not verdict.repair:
+                    continue
+                for i in line_ids:
+                    self._substitute(doc, c, i, verdict)
             elif isinstance(c, MojibakeRule):
                 mojibake.extend((c, i) for i in line_ids)
         for i, props in doc.inline.items():
@@ -350,6 +369,19 @@ class Cleaner:
                         span_rules.setdefault(i, []).append(c)
         for i, rules in span_rules.items():
             self._spans(doc, rules, i)
+
+    def _substitute(self, doc: _Doc, c: SubstitutionRule, i: int, verdict: Verdict) -> None:
+        """Restore the digit in each run of line ``i`` that stands where a number stands;
+        a run only the document's other evidence places is flagged when the document
+        also uses the token as a word."""
+        base = doc.lines.starts[i]
+        for s, e, repl, sure, shape in c.repairs(doc.lines.contents[i], verdict):
+            if sure:
+                self._propose(doc, i, _Proposal(base + s, base + e, repl, c.rule, f"{c.rule.message} ({shape})"))
+            else:
+                doc.flags.append(_flag(doc, c.rule, base + s, base + e,
+                                       f"{c.rule.message}? ({shape}; the document also uses "
+                                       f"{c.sub.token!r} as a word; would become {repl!r})"))
 
     @staticmethod
     def _propose(doc: _Doc, i: int, p: _Proposal) -> None:
@@ -606,7 +638,21 @@ def _disjoint(props: list[_Proposal], doc: _Doc) -> list[_Proposal]:
 _SPAN = itemgetter(0, 1)
 
 
-def _assemble(doc: _Doc) -> CleanResult:
+def _judge(detectors: Sequence[_Judge], text: str) -> tuple[set[str], dict[str, Verdict]]:
+    """The codes that fire on ``text``, and each substitution's verdict with its evidence."""
+    fired: set[str] = set()
+    verdicts: dict[str, Verdict] = {}
+    for c in detectors:
+        if isinstance(c, SubstitutionRule):
+            v = verdicts[c.rule.code] = c.judge(text)
+            if v.repair:
+                fired.add(c.rule.code)
+        elif c.fires(text):
+            fired.add(c.rule.code)
+    return fired, verdicts
+
+
+def _assemble(doc: _Doc, evidence: tuple[Evidence, ...] = ()) -> CleanResult:
     text, lines = doc.text, doc.lines
     starts = lines.starts
     last_kept = -1
@@ -648,7 +694,8 @@ def _assemble(doc: _Doc) -> CleanResult:
         pos = end
     out.append(text[pos:])
     return CleanResult(original=text, text="".join(out), edits=tuple(edits),
-                       flags=tuple(sorted(doc.flags, key=lambda f: f.start)), skipped_overlaps=doc.skipped)
+                       flags=tuple(sorted(doc.flags, key=lambda f: f.start)), skipped_overlaps=doc.skipped,
+                       evidence=evidence)
 
 
 def _without_slow_rules(cleaner: Cleaner, text: str, exc: RuleTimeout) -> CleanResult:

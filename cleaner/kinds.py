@@ -7,6 +7,7 @@
 | tail     | a marker line near the end   | removes the marker and the non-prose zone after|
 | repair   | a token inside a line        | rewrites it, only if its detectors fired      |
 | detector | the whole document           | nothing itself; gates repairs                 |
+| substitution | a token standing for a digit | weighs the document, then restores the digit |
 | mojibake | a line with mojibake         | repairs the encoding with ftfy                |
 | html     | an element of an HTML page   | removes the element before text extraction    |
 """
@@ -19,7 +20,8 @@ from typing import Any
 
 import regex
 
-from .model import Rule
+from .model import Evidence, Rule
+from .substitution import MEANT, Substitution, Verdict, judge, repairs
 
 # UTF-8 read as Windows-1252/Latin-1 always leaves a lead-byte character (Â..ô) right
 # before a continuation-byte character; accented prose ("São", "Müller") has no such
@@ -30,7 +32,7 @@ _MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONT}]")
 
 COMMON_KEYS = {
     "code", "name", "kind", "message", "why", "triggers", "remove", "keep", "fix",
-    "case", "action",
+    "case", "action", "replaces",
 }
 # Keys each kind accepts besides the common ones, with their defaults.
 KIND_KEYS: dict[str, dict[str, Any]] = {
@@ -40,6 +42,8 @@ KIND_KEYS: dict[str, dict[str, Any]] = {
     "tail": {"patterns": None, "window": 40, "max_words": 14, "on_prose": "remove-marker", "max_chars": 0},
     "repair": {"patterns": None, "replacement": None, "requires": []},
     "detector": {"signatures": None, "min_hits": 1, "absent": []},
+    # token: what the scrape wrote where ``digit`` stood (src for 1); see cleaner.substitution.
+    "substitution": {"token": None, "digit": None},
     "mojibake": {},
     # CSS selectors and/or XPath; elements with more than max_words words are kept (0: no limit);
     # before_extractor: the built-in rule also runs ahead of an external extractor (trafilatura).
@@ -190,6 +194,28 @@ class DetectorRule:
 
 
 @dataclass(frozen=True, slots=True)
+class SubstitutionRule:
+    """A token written where a digit stood: judged per document, then repaired by run."""
+
+    rule: Rule
+    sub: Substitution
+
+    def judge(self, text: str) -> Verdict:
+        return judge(self.sub, text)
+
+    def repairs(self, content: str, verdict: Verdict) -> list[tuple[int, int, str, bool, str]]:
+        return repairs(self.sub, content, verdict)
+
+    def could_repair(self, content: str) -> bool:
+        return any(r.role != MEANT for r in self.sub.runs(content))
+
+    def evidence(self, verdict: Verdict) -> Evidence:
+        runs = {role: dict(sorted(c.items())) for role, c in verdict.shapes.items() if c}
+        return Evidence(self.rule.code, self.rule.name, self.rule.pack,
+                        "repair" if verdict.repair else "keep", verdict.reason, runs)
+
+
+@dataclass(frozen=True, slots=True)
 class MojibakeRule:
     rule: Rule
 
@@ -248,7 +274,7 @@ def _compile_html(rule: Rule) -> HtmlRule:
     return HtmlRule(rule, etree.XPath(" | ".join(parts)), _int(rule, "max_words"), sel, xp)
 
 
-CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | MojibakeRule | HtmlRule
+CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | SubstitutionRule | MojibakeRule | HtmlRule
 
 
 def _choice(rule: Rule, key: str, allowed: tuple[str, ...]) -> str:
@@ -310,6 +336,14 @@ def _compile(rule: Rule) -> CompiledRule:
         absent = rule.options.get("absent") or []
         return DetectorRule(rule, _compile_all(rule, "signatures"), _int(rule, "min_hits", 1),
                             _compile_all(rule, "absent") if absent else ())
+    if k == "substitution":
+        token, digit = rule.options.get("token"), rule.options.get("digit")
+        if not isinstance(digit, str) or len(digit) != 1 or not digit.isdigit():
+            raise RuleError(f"{rule.source}: rule {rule.code}: 'digit' must be one digit as a string, like \"1\"")
+        if not isinstance(token, str) or not token or any(c.isdigit() or c.isspace() for c in token):
+            raise RuleError(f"{rule.source}: rule {rule.code}: 'token' must be a non-empty string "
+                            "without digits or white space (what the scrape wrote for the digit)")
+        return SubstitutionRule(rule, Substitution(token, digit, ignore_case=_flags(rule) != 0))
     if k == "mojibake":
         return MojibakeRule(rule)
     if k == "html":

@@ -124,6 +124,9 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
             raise RuleError(f"{where}: rule {code}: 'action' must be 'remove' or 'flag'")
         if spec.get("case", "ignore") not in ("ignore", "exact"):
             raise RuleError(f"{where}: rule {code}: 'case' must be 'ignore' or 'exact'")
+        replaces = spec.get("replaces", [])
+        if not isinstance(replaces, list) or not all(isinstance(c, str) and CODE_RE.match(c) for c in replaces):
+            raise RuleError(f"{where}: rule {code}: 'replaces' must be a list of retired rule codes like 'AB123'")
         examples = _examples(where, code, spec)
         if kind != "detector":
             if not any(e.expect == "remove" for e in examples):
@@ -134,7 +137,7 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         if not isinstance(requires, list) or not all(isinstance(c, str) for c in requires):
             raise RuleError(f"{where}: rule {code}: 'requires' must be a list of detector codes")
         options = dict(KIND_KEYS[kind])
-        options.update({k: v for k, v in spec.items() if k in KIND_KEYS[kind] or k in ("case", "action")})
+        options.update({k: v for k, v in spec.items() if k in KIND_KEYS[kind] or k in ("case", "action", "replaces")})
         lowered = tuple(t.lower() for t in triggers)
         rule = Rule(code=code, name=name, pack=pack_name, kind=kind, message=spec["message"].strip(),
                     why=spec["why"].strip(), triggers=lowered, examples=examples,
@@ -177,6 +180,8 @@ def check_codes_unique(packs: Iterable[Pack]) -> None:
     seen: dict[str, str] = {}
     for pack in packs:
         for rule in pack.rules:
-            if rule.code in seen:
-                raise RuleError(f"{rule.source}: rule code {rule.code} is already used by {seen[rule.code]}")
-            seen[rule.code] = rule.source
+            # A retired code a rule replaces stays taken: a selector naming it means that rule.
+            for code in (rule.code, *rule.options.get("replaces", ())):
+                if code in seen:
+                    raise RuleError(f"{rule.source}: rule code {code} is already used by {seen[code]}")
+                seen[code] = rule.source

@@ -64,6 +64,24 @@ class Flag:
         return dict(zip(_FLAG_FIELDS, _FLAG_VALUES(self), strict=True))
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A rule's judgement of a whole document and what it rested on: a digit
+    substitution's decision to repair or keep, with its runs counted by role and shape
+    (``{"number": {"time": 2}, "meant": {"attribute": 1}}``)."""
+
+    rule: str
+    name: str
+    pack: str
+    decision: Literal["repair", "keep"]
+    reason: str
+    runs: dict[str, dict[str, int]] = field(hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "name": self.name, "pack": self.pack, "decision": self.decision,
+                "reason": self.reason, "runs": {k: dict(v) for k, v in self.runs.items()}}
+
+
 _EDIT_FIELDS = tuple(Edit.__dataclass_fields__)
 _FLAG_FIELDS = tuple(Flag.__dataclass_fields__)
 _EDIT_VALUES = attrgetter(*_EDIT_FIELDS)
@@ -82,6 +100,8 @@ class CleanResult:
     skipped_overlaps: int = 0
     # Rules skipped for this document because their regex ran out of time (regex_safety).
     timeouts: tuple[str, ...] = ()
+    # Document-level judgements (digit substitutions) and the evidence behind each.
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def changed(self) -> bool:

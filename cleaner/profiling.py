@@ -13,12 +13,23 @@ from dataclasses import fields
 from time import perf_counter
 from typing import Any
 
-from .kinds import CompiledRule, DetectorRule, HtmlRule, LineRule, MojibakeRule, RepairRule, SpanRule, TailRule
+from .kinds import (
+    CompiledRule,
+    DetectorRule,
+    HtmlRule,
+    LineRule,
+    MojibakeRule,
+    RepairRule,
+    SpanRule,
+    SubstitutionRule,
+    TailRule,
+)
 
 # The methods through which each kind does its matching.
 _METHODS: dict[type, tuple[str, ...]] = {
     LineRule: ("matches",), TailRule: ("matches",), SpanRule: ("spans",),
     RepairRule: ("repairs",), DetectorRule: ("fires",), MojibakeRule: ("fix",), HtmlRule: ("select",),
+    SubstitutionRule: ("judge", "repairs", "could_repair"),
 }
 
 

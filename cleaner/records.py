@@ -141,6 +141,8 @@ def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str]
                "counts": res.counts}
     if res.timeouts:  # rules skipped for this record: their regex ran out of time
         details["timeouts"] = list(res.timeouts)
+    if res.evidence:  # what a substitution's decision to repair (or not) rested on
+        details["evidence"] = [e.to_dict() for e in res.evidence]
     if res.edits:
         _set(record, path, res.text)
     report = None

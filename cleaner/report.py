@@ -63,6 +63,7 @@ def document_report(result: CleanResult, *, path: str | None, raw: bytes | None 
         "counts": result.counts,
         "skipped_overlaps": result.skipped_overlaps,
         "timeouts": list(result.timeouts),
+        "evidence": [e.to_dict() for e in result.evidence],
     }
 
 

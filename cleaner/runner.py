@@ -174,9 +174,11 @@ def _texts_task(texts: list[str | None], ignore: tuple[str, ...] = ()) -> list[t
         res = cleaner.clean(t)
         details = None
         if res.edits or res.flags:
-            details = json.dumps({"edits": [e.to_dict() for e in res.edits],
-                                  "flags": [f.to_dict() for f in res.flags], "counts": res.counts},
-                                 ensure_ascii=False)
+            parts: dict[str, object] = {"edits": [e.to_dict() for e in res.edits],
+                                        "flags": [f.to_dict() for f in res.flags], "counts": res.counts}
+            if res.evidence:
+                parts["evidence"] = [e.to_dict() for e in res.evidence]
+            details = json.dumps(parts, ensure_ascii=False)
         out.append((res.text, details, DocStats.of(res)))
     return out
 

@@ -217,6 +217,6 @@ def test_rules_test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_rules_listing_shows_safety(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rules"]) == 0
+    assert main(["rules", "--rules", str(ROOT / "fixtures" / "packs" / "gated_repair.toml")]) == 0
     out = capsys.readouterr().out
-    assert "rewrites" in out and "removes" in out and "gates repairs" in out
+    assert "rewrites" in out and "removes" in out and "gates repairs" in out and "weighs" in out

@@ -45,10 +45,22 @@ def test_select_that_matches_nothing_is_an_error() -> None:
         Cleaner(select=["ZZ9"])
 
 
-def test_repair_keeps_its_detector_when_selected_alone() -> None:
+def test_substitution_selected_alone_repairs() -> None:
     cl = Cleaner(select=["CR002"])
     res = cl.clean("Shells from the src950s were fired at src2:25 am.")
     assert res.text == "Shells from the 1950s were fired at 12:25 am."
+
+
+def test_retired_code_selects_the_rule_that_replaces_it() -> None:
+    assert [r.code for r in Cleaner(select=["CR001"]).rules] == ["CR002"]
+    assert "CR002" not in {r.code for r in Cleaner(ignore=["CR001"]).rules}
+
+
+def test_repair_keeps_its_detector_when_selected_alone() -> None:
+    pack = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "gated_repair.toml"
+    cl = Cleaner(select=["XR002"], extra_packs=[pack])
+    assert {r.code for r in cl.rules} == {"XR001", "XR002"}
+    assert cl.clean("In 2O19 the town spent 4OO pounds.").text == "In 2019 the town spent 400 pounds."
 
 
 def test_filter_over_texts_and_records() -> None:

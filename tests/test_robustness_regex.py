@@ -161,16 +161,18 @@ def test_a_slow_rule_is_skipped_for_that_document_and_reported(tmp_path: Path, f
 
 
 def test_a_slow_detector_takes_its_repairs_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    c = Cleaner()
+    pack = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "gated_repair.toml"
+    c = Cleaner(extra_packs=[pack])
     detector = next(x for x in c.compiled() if type(x).__name__ == "DetectorRule")
     repairs = [r.code for r in c.rules if detector.rule.code in r.options.get("requires", [])]
     assert repairs
+    text = "\n\n".join(ex.text for r in c.rules if r.code in repairs for ex in r.examples if ex.expect == "remove")
+    assert any(e.rule in repairs for e in c.clean(text).edits)  # the repair works when in time
 
     def boom(self: object, text: str) -> bool:
         raise rs.RuleTimeout(detector.rule.code)
 
     monkeypatch.setattr(type(detector), "fires", boom)
-    text = "Prices src1 rose.\n\n" + "\n".join(ex.text for r in c.rules if r.code in repairs for ex in r.examples)
     res = c.clean(text)
     assert res.timeouts == (detector.rule.code,)
     assert not any(e.rule in repairs for e in res.edits)
