@@ -19,7 +19,8 @@ A document is corrupted when number runs stand in it and the digit itself does n
 (a scrape that replaced every 1 leaves none), or, where some digits survived (a date
 taken from elsewhere in the page), when number runs far outnumber them. Then number
 runs are repaired; weak and bare runs are repaired too unless the document also uses
-the token as a word, where they are only flagged; meant runs are never touched.
+the token in code or markup, where weak runs are only flagged and bare ones left alone;
+meant runs are never touched.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ _REACH = 64
 _OPEN = "([{\"'“‘«¿¡<*_`#"
 _CLOSE = ")]}\"'”’»>.,;:!?…*_`"
 _QUOTES = "`'\"‘’“”"
+_ASSIGN = frozenset(("=", ":=", "==", "+=", "=>", "<-"))  # "src2 = Path(...)": a variable
 
 # The whole token once its runs are digits: a number with optional currency, sign,
 # separators and one suffix (unit, ordinal, percent). Possessive: no backtracking.
@@ -95,10 +97,13 @@ class Substitution:
         ws = text.rfind(" ", max(0, s - _REACH), s) + 1 if s else 0
         we = text.find(" ", e, e + _REACH)
         we = we if we >= 0 else min(len(text), e + _REACH)
-        prev1, prev2 = (_words_before(text, ws, 2) + ["", ""])[:2]
-        next1, next2 = (_words_after(text, we, 2) + ["", ""])[:2]
-        if next1 in CODE_WORDS or prev1 in CODE_BEFORE:
-            return MEANT, "prose"
+        before, after = _words_before(text, ws, 3), _words_after(text, we, 3)
+        prev1, prev2 = (before + ["", ""])[:2]
+        next1, next2 = (after + ["", ""])[:2]
+        if CODE_WORDS.intersection(after) or CODE_BEFORE.intersection(before):
+            return MEANT, "prose"  # "the variables srcsrc and src2"
+        if next1 in _ASSIGN:
+            return MEANT, "identifier"
         if prev1 in MONTHS or prev1 in LABELS:
             return NUMBER, "label"
         if next1 in ("de", "of") and next2 in MONTHS:
@@ -241,7 +246,7 @@ class Substitution:
         if next1 in CODE_WORDS or prev1 in CODE_BEFORE or (next1 in JOINERS and next2 in CODE_WORDS) or (
                 prev1 in JOINERS and prev2 in CODE_WORDS):
             return MEANT, "prose"
-        if next1 in ("=", ":=", "==", "+=", "=>", "<-"):
+        if next1 in _ASSIGN:
             return MEANT, "identifier"  # "srcsrc = Path(...)": a variable being assigned
         if k >= 2:
             return NUMBER, "run"
@@ -363,12 +368,12 @@ def judge(sub: Substitution, text: str) -> Verdict:
 
 def repairs(sub: Substitution, content: str, verdict: Verdict) -> list[tuple[int, int, str, bool, str]]:
     """(start, end, replacement, sure, shape) for each run to repair in ``content``;
-    ``sure`` False where it is only flagged (weak or bare runs in a document that also
-    uses the token as a word)."""
+    ``sure`` False where it is only flagged (weak runs in a document that also uses the
+    token in code or markup; bare runs there are left alone)."""
     out = []
     for run in sub.runs(content):
-        if run.role == MEANT:
-            continue
+        if run.role == MEANT or (run.role == BARE and verdict.meant_in_doc):
+            continue  # a lone src in a document about code is the word far more often than 1
         sure = run.role == NUMBER or not verdict.meant_in_doc
         out.append((run.start, run.end, sub.digit * run.count, sure, run.shape))
     return out
