@@ -43,7 +43,7 @@ hoofdstuk pagina deel aflevering seizoen speelronde
 # Words that follow a number: scale words, clock words, "1 in 5", "1 of 3", units.
 FOLLOWERS = frozenset("""
 million millions billion billions trillion trillions thousand thousands hundred hundreds
-dozen percent per pct pm am p.m. a.m. o'clock bn mn m k
+dozen % ‰ percent per pct pm am p.m. a.m. o'clock bn mn m k
 year years yr yrs day days hour hours hr hrs minute minutes min mins second seconds sec secs
 week weeks month months decade decades century centuries time times point points pts goal
 goals run runs game games win wins loss losses vote votes seat seats person people man men
@@ -73,7 +73,7 @@ km/h fps px pt dpi ppi MP mp x X K k M bn mn p P s ms µs ns h hr hrs min sec yo
 """.split())
 
 # Ordinal and plural endings after a number: "1st", "11th", "1950s", "1er", "1º", "21.".
-ORDINALS = frozenset("st nd rd th s 's ’s er re e ère eme ème o a º ª°".split())
+ORDINALS = frozenset("st nd rd th s 's ’s er re e ère eme ème o a º ª".split())
 
 # Words after the token that show it is meant: "the src attribute", "src and dst".
 CODE_WORDS = frozenset("""

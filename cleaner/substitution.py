@@ -51,7 +51,7 @@ _ASSIGN = frozenset(("=", ":=", "==", "+=", "=>", "<-"))  # "src2 = Path(...)": 
 _NUMBER = regex.compile(
     r"(?P<cur>[$€£¥₹₩₽]|[A-Z]{1,3}\$)?+(?P<sign>[+\-−±~≈])?+"
     r"(?P<num>\d++(?:(?:[.,:'’/\-–]|h)\d++)*+)"
-    r"(?P<suf>%|‰|['’]?[^\W\d_]{1,4}+(?:/[a-z])?+|°[CF]?+|(?:[-‑][^\W\d_]++)++)?+")
+    r"(?P<suf>%|‰|\.?[ºª]|['’]?[^\W\d_]{1,4}+(?:/[a-z])?+|°[CF]?+|(?:[-‑][^\W\d_]++)++)?+")
 _VERSION = regex.compile(r"[vV]\d++(?:\.\d++)++")
 _WORD = regex.compile(r"[^\s]+")
 
@@ -142,6 +142,11 @@ class Substitution:
             return NUMBER, "version"
         if p == "." and _norm(regex.split(r"[^\w.#]", self._repaired(pre))[-1]) in LABELS:
             return NUMBER, "label"  # "No.src", "pt.src"
+        before, after = self._repaired(pre), self._repaired(post)
+        if (p in ".,:" and before[-2:-1].isdigit()) or (n in ".,:" and after[1:2].isdigit()):
+            return NUMBER, "separator"  # "802.srcsrcac": a number with letters after it
+        if regex.search(r"\d[-‑](?:in|to|of|for|by)[-‑]\Z", before):
+            return NUMBER, "range"  # "3-in-src"
         if k >= 2 and not (p.islower() or n.islower()) and "://" not in word and core != self.digit * k:
             return NUMBER, "run"  # no word holds the token twice over: "site-srcsrc"
         meant = self._meant(text, s, e, word, pre, post, p, n)
@@ -156,7 +161,7 @@ class Substitution:
         suf = m.group("suf")
         if suf is None:
             return True
-        bare = suf.lstrip("'’")
+        bare = suf.lstrip("'’.")
         if suf in ("%", "‰") or suf.startswith("°"):
             return True
         if suf[0] in "-‑":  # "src0-year-old", "$src.src-million"
@@ -170,7 +175,7 @@ class Substitution:
     def _number_shape(self, m: regex.Match[str], at: int, k: int, p: str, n: str) -> tuple[str, str] | None:
         """The shape of a number-shaped token; None for a lone run that only its
         neighbouring words can place ("$src": $1, or a shell variable)."""
-        num, suf = m.group("num"), (m.group("suf") or "").lstrip("'’")
+        num, suf = m.group("num"), (m.group("suf") or "").lstrip("'’.")
         whole = len(num) > k  # other digits or separators stand in the number too
         if m.group("cur"):
             return (NUMBER, "currency") if whole else None
