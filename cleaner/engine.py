@@ -278,7 +278,8 @@ class Cleaner:
             # digit) that only removed lines carried must not change the verdict, or a
             # second cleaning of the output would judge differently.
             kept = "\n".join(doc.without_removals(i) for i in range(len(lines)) if i not in doc.removed)
-            again, again_verdicts = _judge(detectors, kept)
+            # Nothing removed: the kept text is the text, and so are the verdicts.
+            again, again_verdicts = (fired, verdicts) if kept == text else _judge(detectors, kept)
             if again == fired or not self._gates_kept_line(doc, again ^ fired):
                 # A verdict that changed only where every line its repairs could touch
                 # is removed changes nothing in the output: without this, a repair that
@@ -375,7 +376,7 @@ class Cleaner:
         a run only the document's other evidence places is flagged when the document
         also uses the token as a word."""
         base = doc.lines.starts[i]
-        for s, e, repl, sure, shape in c.repairs(doc.lines.contents[i], verdict):
+        for s, e, repl, sure, shape in c.repairs(doc.lines.contents[i], verdict, text=doc.text, start=base):
             if sure:
                 self._propose(doc, i, _Proposal(base + s, base + e, repl, c.rule, f"{c.rule.message} ({shape})"))
             else:

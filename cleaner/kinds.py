@@ -203,8 +203,9 @@ class SubstitutionRule:
     def judge(self, text: str) -> Verdict:
         return judge(self.sub, text)
 
-    def repairs(self, content: str, verdict: Verdict) -> list[tuple[int, int, str, bool, str]]:
-        return repairs(self.sub, content, verdict)
+    def repairs(self, content: str, verdict: Verdict, *, text: str | None = None,
+                start: int = 0) -> list[tuple[int, int, str, bool, str]]:
+        return repairs(self.sub, content, verdict, text=text, start=start)
 
     def could_repair(self, content: str) -> bool:
         return any(r.role != MEANT for r in self.sub.runs(content))

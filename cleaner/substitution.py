@@ -25,8 +25,9 @@ meant runs are never touched.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -53,6 +54,10 @@ _NUMBER = regex.compile(
     r"(?P<num>\d++(?:(?:[.,:'’/\-–]|h)\d++)*+)"
     r"(?P<suf>%|‰|\.?[ºª]|['’]?[^\W\d_]{1,4}+(?:/[a-z])?+|°[CF]?+|(?:[-‑][^\W\d_]++)++)?+")
 _VERSION = regex.compile(r"[vV]\d++(?:\.\d++)++")
+_LABEL_EDGE = regex.compile(r"[^\w.#]")
+_N_IN_1 = regex.compile(r"\d[-‑](?:in|to|of|for|by)[-‑]\Z")
+_HYPHENATED = regex.compile(r"[a-z]-\Z")
+_YEAR = regex.compile(r"\d{4}")
 _WORD = regex.compile(r"[^\s]+")
 
 
@@ -140,12 +145,12 @@ class Substitution:
                 return placed
         if _VERSION.fullmatch(core):
             return NUMBER, "version"
-        if p == "." and _norm(regex.split(r"[^\w.#]", self._repaired(pre))[-1]) in LABELS:
+        if p == "." and _norm(_LABEL_EDGE.split(self._repaired(pre))[-1]) in LABELS:
             return NUMBER, "label"  # "No.src", "pt.src"
         before, after = self._repaired(pre), self._repaired(post)
         if (p in ".,:" and before[-2:-1].isdigit()) or (n in ".,:" and after[1:2].isdigit()):
             return NUMBER, "separator"  # "802.srcsrcac": a number with letters after it
-        if regex.search(r"\d[-‑](?:in|to|of|for|by)[-‑]\Z", before):
+        if _N_IN_1.search(before):
             return NUMBER, "range"  # "3-in-src"
         if k >= 2 and not (p.islower() or n.islower()) and "://" not in word and core != self.digit * k:
             return NUMBER, "run"  # no word holds the token twice over: "site-srcsrc"
@@ -224,7 +229,7 @@ class Substitution:
             return "property"
         if n == "." and after[1:2].isalpha():
             return "file"
-        if (pre.endswith("--") or regex.search(r"[a-z]-\Z", pre)) and not n.isdigit():
+        if (pre.endswith("--") or _HYPHENATED.search(pre)) and not n.isdigit():
             return "option"
         if p and p in "{@%" and not n.isdigit() or (p == "$" and n and n in "}\"')];:"):
             return "variable"
@@ -263,7 +268,7 @@ class Substitution:
             return NUMBER, "follower"
         if (next1 in JOINERS and self._numeric(next2)) or (prev1 in JOINERS and self._numeric(prev2)):
             return NUMBER, "range"
-        if word.endswith(",") and regex.fullmatch(r"\d{4}", next1):
+        if word.endswith(",") and _YEAR.fullmatch(next1):
             return NUMBER, "date"
         if ws == 0 or text[ws - 1] == "\n":
             if word.endswith((".", ")")) and len(word) == len(self.token) * k + 1:
@@ -344,11 +349,14 @@ class Verdict:
     digit_count: int
     shapes: dict[str, Counter[str]]  # role -> shape -> runs
     meant_in_doc: bool
+    source: str = ""  # the text judged, whose ``runs`` the repairs can reuse
+    runs: tuple[Run, ...] = ()
 
 
 def judge(sub: Substitution, text: str) -> Verdict:
     shapes: dict[str, Counter[str]] = {NUMBER: Counter(), WEAK: Counter(), BARE: Counter(), MEANT: Counter()}
-    for run in sub.runs(text):
+    runs = tuple(sub.runs(text))
+    for run in runs:
         shapes[run.role][run.shape] += 1
     strong, weak = sum(shapes[NUMBER].values()), sum(shapes[WEAK].values())
     # Only the token in code or markup shows the document writes about it: a run fused
@@ -368,17 +376,31 @@ def judge(sub: Substitution, text: str) -> Verdict:
         repair = strong >= 3 and strong >= 2 * digits
         reason = (f"{strong} number runs outweigh the {digits} digit {sub.digit} left" if repair
                   else f"{digits} digit {sub.digit} present against {strong} number runs")
-    return Verdict(repair, reason, digits, shapes, meant > 0)
+    return Verdict(repair, reason, digits, shapes, meant > 0, text, runs)
 
 
-def repairs(sub: Substitution, content: str, verdict: Verdict) -> list[tuple[int, int, str, bool, str]]:
+def repairs(sub: Substitution, content: str, verdict: Verdict, *, text: str | None = None,
+            start: int = 0) -> list[tuple[int, int, str, bool, str]]:
     """(start, end, replacement, sure, shape) for each run to repair in ``content``;
     ``sure`` False where it is only flagged (weak runs in a document that also uses the
-    token in code or markup; bare runs there are left alone)."""
+    token in code or markup; bare runs there are left alone). ``content`` is
+    ``text[start:start + len(content)]``: where ``text`` is what the verdict judged, its
+    placed runs are reused (a run's place depends only on its own line)."""
+    if text is not None and text is verdict.source:
+        end = start + len(content)
+        lo = bisect_left(verdict.runs, start, key=_START)
+        found = [replace(r, start=r.start - start, end=r.end - start)
+                 for r in verdict.runs[lo:bisect_left(verdict.runs, end, key=_START)]]
+    else:
+        found = sub.runs(content)
     out = []
-    for run in sub.runs(content):
+    for run in found:
         if run.role == MEANT or (run.role == BARE and verdict.meant_in_doc):
             continue  # a lone src in a document about code is the word far more often than 1
         sure = run.role == NUMBER or not verdict.meant_in_doc
         out.append((run.start, run.end, sub.digit * run.count, sure, run.shape))
     return out
+
+
+def _START(run: Run) -> int:
+    return run.start
