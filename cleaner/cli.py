@@ -482,8 +482,10 @@ def rule_command(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
 ) -> int:
     for r in _build(rules, None, None).rules:
-        if code in (r.code, r.name):
+        retired = r.options.get("replaces", ())
+        if code in (r.code, r.name) or code in retired:
             lines = [f"# {r.code} {r.name}", "", f"Pack: {r.pack}    Kind: {r.kind}", "",
+                     *([f"Replaces the retired {', '.join(retired)}.", ""] if retired else []),
                      "## What it removes", "", r.message, "", "## Why it is boilerplate", "", r.why, ""]
             for expect, title in (("remove", "## Example it removes"), ("keep", "## Example it keeps")):
                 ex = [e for e in r.examples if e.expect == expect]

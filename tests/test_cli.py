@@ -181,6 +181,12 @@ def test_rule_docs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rule", "XX999"]) == 2
 
 
+def test_rule_docs_name_the_rule_a_retired_code_became(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rule", "CR001"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# CR002 src-for-one") and "Replaces the retired CR001." in text
+
+
 def test_python_m_and_stdin_process() -> None:
     data = (SEEDS / "002_813e1fd6a0543539.txt").read_bytes()
     proc = subprocess.run([sys.executable, "-m", "cleaner", "-"], input=data, capture_output=True, check=True)
