@@ -72,14 +72,14 @@ def texts(corpora: Path, name: str) -> Iterator[tuple[str, str]]:
         raise SystemExit(f"unknown set {name!r}")
 
 
-def corrupt(text: str) -> tuple[str, set[int]]:
-    """The text with every digit 1 written as the token, and where each such token starts."""
+def corrupt(text: str, digit: str = DIGIT, token: str = TOKEN) -> tuple[str, set[int]]:
+    """The text with every ``digit`` written as ``token``, and where each such token starts."""
     out, starts, pos = [], set(), 0
     for ch in text:
-        if ch == DIGIT:
+        if ch == digit:
             starts.add(pos)
-            out.append(TOKEN)
-            pos += len(TOKEN)
+            out.append(token)
+            pos += len(token)
         else:
             out.append(ch)
             pos += 1

@@ -45,6 +45,7 @@ _REACH = 64
 _OPEN = "([{\"'“‘«¿¡<*_`#"
 _CLOSE = ")]}\"'”’»>.,;:!?…*_`"
 _QUOTES = "`'\"‘’“”"
+_PUNCT = "([{\"'“‘«¿¡)]}”’»,;:!?…"  # stripped from a neighbouring word
 _ASSIGN = frozenset(("=", ":=", "==", "+=", "=>", "<-"))  # "src2 = Path(...)": a variable
 
 # The whole token once its runs are digits: a number with optional currency, sign,
@@ -337,7 +338,7 @@ def _words_after(text: str, we: int, n: int) -> list[str]:
 
 
 def _norm(w: str) -> str:
-    return w.strip("([{\"'“‘«¿¡)]}\"'”’»,;:!?…").lower()
+    return w.strip(_PUNCT).lower()
 
 
 @dataclass(frozen=True, slots=True)

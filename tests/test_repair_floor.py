@@ -7,10 +7,9 @@ welcome, lowering one needs a reason in the commit message. False repairs stay a
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
+import bench_scripts
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,20 +18,12 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 FLOORS = {"scrapinghub": (0.949, 0.983), "dragnet-test": (0.897, 0.977)}
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_bench_eval_repairs", ROOT / "bench" / "eval_repairs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_corrupted_gold_is_restored(name: str) -> None:
     if not (CORPORA / "scrapinghub-article-extraction-benchmark").is_dir():
         pytest.skip(f"corpora not present at {CORPORA}: they ship beside the repository as ../shared/corpora "
                     "(scrapinghub article-extraction-benchmark, dragnet; see each folder's README)")
-    ev = _load()
+    ev = bench_scripts.load("eval_repairs")
     from cleaner import Cleaner
 
     r = ev.evaluate(Cleaner(select=["repairs"]), list(ev.texts(CORPORA, name)))

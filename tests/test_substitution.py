@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bench_scripts
 import jsonschema
 import pytest
 from invariants import assert_invariants
@@ -32,18 +33,9 @@ FULL = Cleaner()
 
 
 def corrupt(text: str, digit: str = "1", token: str = "src") -> tuple[str, set[int], set[int]]:
-    """``text`` with every ``digit`` written as ``token``; where those tokens start, and
-    where the tokens the original already had start."""
-    out, made, pos = [], set(), 0
-    for ch in text:
-        if ch == digit:
-            made.add(pos)
-            out.append(token)
-            pos += len(token)
-        else:
-            out.append(ch)
-            pos += 1
-    broken = "".join(out)
+    """``text`` with every ``digit`` written as ``token`` (bench/eval_repairs.py's
+    corruption); where those tokens start, and where the tokens the original had start."""
+    broken, made = bench_scripts.load("eval_repairs").corrupt(text, digit, token)
     meant, i = set(), broken.find(token)
     while i >= 0:
         if i not in made:
