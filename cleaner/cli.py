@@ -39,7 +39,7 @@ from .files import (
     write_atomic,
 )
 from .interrupts import Interrupted, exit_code, handle_signals, sweep_stale
-from .kinds import RuleError
+from .kinds import KINDS, RuleError
 from .lint import FORMATS, Finding, colourise, findings, fix_in_place, render, unified_diff
 from .model import Rule
 from .records import field_path
@@ -446,17 +446,13 @@ def rules_command(
         table.add_column(col)
     for r in _build(rules, None, None).rules:
         table.add_row(r.code, r.name, r.pack, r.kind, _safety(r),
-                      "flags only" if r.options.get("action") == "flag" else "active")
+                      "flags only" if r.flags_only else "active")
     _Console().print(table)
     return EXIT_OK
 
 
 def _safety(rule: Rule) -> str:
-    if rule.kind == "detector":
-        return "gates repairs"
-    if rule.kind == "substitution":
-        return "weighs, rewrites"
-    return "rewrites" if rule.kind in ("repair", "mojibake") else "removes"
+    return KINDS[rule.kind].effect
 
 
 def _test_packs(paths: list[Path]) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .kinds import (
+    KINDS,
     CompiledRule,
     DetectorRule,
     LineRule,
@@ -221,9 +222,9 @@ class Cleaner:
         # Seconds spent in each rule's own matching, when profiling (see cleaner.profiling).
         self.timings: Counter[str] | None = Counter() if profile else None
         self._compiled = _Compiled(keep, shipped, self.timings)
-        limits = [r.options.get("max_chars", 0) if r.kind in ("line", "span", "tail") else 0 for r in keep]
+        limits = [r.options.get("max_chars", 0) if "max_chars" in KINDS[r.kind].keys else 0 for r in keep]
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers], limits)
-        self._detectors = [i for i, r in enumerate(keep) if r.kind in ("detector", "substitution")]
+        self._detectors = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "document"]
 
     def compiled(self) -> list[CompiledRule]:
         """Every rule in the form the engine applies (compiling any not used yet)."""
@@ -387,7 +388,7 @@ class Cleaner:
     @staticmethod
     def _propose(doc: _Doc, i: int, p: _Proposal) -> None:
         """Queue a repair, or only report it when its rule is marked unsure."""
-        if p.rule.options.get("action") == "flag":
+        if p.rule.flags_only:
             doc.flags.append(_flag(doc, p.rule, p.start, p.end, f"{p.message} (would become {p.replacement!r})"))
         else:
             doc.inline.setdefault(i, []).append(p)
@@ -408,7 +409,7 @@ class Cleaner:
                 for s, e in c.spans(content):
                     s, e = _take_whitespace(content, s, e)
                     a, b = doc.to_original(i, s, False), doc.to_original(i, e, True)
-                    if c.rule.options.get("action") == "flag":
+                    if c.rule.flags_only:
                         if round_ == 0:
                             doc.flags.append(_flag(doc, c.rule, a, b, c.rule.message))
                         continue
@@ -446,7 +447,7 @@ class Cleaner:
                 covered.append(p)
                 s, e = min(s, ps), max(e, pe)
             pos, orig = pe, p.end
-        if c.rule.options.get("action") == "flag" and covered:
+        if c.rule.flags_only and covered:
             return self._propose(doc, i, _Proposal(covered[0].start, covered[-1].end, "", c.rule, c.rule.message))
         replacement = fixed[s : len(fixed) - (len(content) - e)]
         a, b = doc.to_original(i, s, False), doc.to_original(i, e, True)  # while the repairs still map
@@ -541,7 +542,7 @@ class Cleaner:
                     return
 
     def _remove_line(self, doc: _Doc, c: LineRule, i: int) -> None:
-        if c.rule.options.get("action") == "flag":
+        if c.rule.flags_only:
             if (c.rule.code, i) not in doc._flagged:  # the fixpoint loop may see it again
                 doc._flagged.add((c.rule.code, i))
                 doc.flags.append(_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), c.rule.message))
@@ -569,7 +570,7 @@ class Cleaner:
                 continue
             if last_prose is None:
                 last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
-            unsure = c.rule.options.get("action") == "flag"
+            unsure = c.rule.flags_only
             if not unsure and last_prose <= i:  # no prose line after the marker
                 doc.removed[i] = (c.rule, c.rule.message)
                 for j in kept[bisect_right(kept, i) :]:

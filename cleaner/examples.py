@@ -25,7 +25,7 @@ def check_rule(cleaner: Cleaner, rule: Rule) -> list[ExampleFailure]:
     for ex in rule.examples:
         res = cleaner.clean(ex.text)
         mine: list = [e for e in res.edits if e.rule == rule.code]
-        if rule.options.get("action") == "flag":  # an unsure rule's "remove" is a flag
+        if rule.flags_only:  # an unsure rule's "remove" is a flag
             mine += [f for f in res.flags if f.rule == rule.code]
         if ex.expect == "remove" and not mine:
             others = sorted({e.rule for e in res.edits})

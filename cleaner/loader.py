@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from .kinds import COMMON_KEYS, KIND_KEYS, RuleError, compile_rule
+from .kinds import COMMON_KEYS, KINDS, RuleError, compile_rule, kinds_accepting
 from .model import Example, Pack, Rule
 from .regex_safety import check_rule
 
@@ -83,6 +83,9 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         if key not in PACK_KEYS:
             raise RuleError(f"{source}: [pack]: unknown key '{key}'{_suggest(key, PACK_KEYS)}")
     pack_name = head["name"]
+    prefix = head.get("prefix")
+    if prefix is not None and not (isinstance(prefix, str) and re.fullmatch(r"[A-Z]{2,4}", prefix)):
+        raise RuleError(f"{source}: [pack]: 'prefix' must be two to four capital letters, like 'HG'")
     rules: list[Rule] = []
     seen: set[str] = set()
     specs = data.get("rule", [])
@@ -96,14 +99,20 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         where = f"{source}:{lines.get(code, 0)}"
         if code in seen:
             raise RuleError(f"{where}: duplicate rule code {code}")
+        if prefix and not code.startswith(prefix):
+            raise RuleError(f"{where}: rule {code}: the pack's prefix is '{prefix}'; give the rule a code like "
+                            f"'{prefix}{code[-3:]}'")
         seen.add(code)
         kind = spec.get("kind")
-        if kind not in KIND_KEYS:
-            raise RuleError(f"{where}: rule {code}: 'kind' must be one of {', '.join(KIND_KEYS)}, not {kind!r}")
-        allowed = COMMON_KEYS | set(KIND_KEYS[kind])
+        if kind not in KINDS:
+            raise RuleError(f"{where}: rule {code}: 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
+        own = KINDS[kind].keys
+        allowed = COMMON_KEYS | set(own)
         for key in spec:
             if key not in allowed:
-                raise RuleError(f"{where}: rule {code}: unknown key '{key}' for kind '{kind}'{_suggest(key, allowed)}")
+                elsewhere = kinds_accepting(key)
+                hint = (f"; kinds that accept it: {', '.join(elsewhere)}" if elsewhere else _suggest(key, allowed))
+                raise RuleError(f"{where}: rule {code}: unknown key '{key}' for kind '{kind}'{hint}")
         name = spec.get("name")
         if not isinstance(name, str) or not NAME_RE.match(name):
             raise RuleError(f"{where}: rule {code}: 'name' must be kebab-case, got {name!r}")
@@ -128,7 +137,7 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         if not isinstance(replaces, list) or not all(isinstance(c, str) and CODE_RE.match(c) for c in replaces):
             raise RuleError(f"{where}: rule {code}: 'replaces' must be a list of retired rule codes like 'AB123'")
         examples = _examples(where, code, spec)
-        if kind != "detector":
+        if KINDS[kind].needs_examples:
             if not any(e.expect == "remove" for e in examples):
                 raise RuleError(f"{where}: rule {code}: needs at least one 'remove' (or 'fix') example")
             if not any(e.expect == "keep" for e in examples):
@@ -136,12 +145,12 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         requires = spec.get("requires", [])
         if not isinstance(requires, list) or not all(isinstance(c, str) for c in requires):
             raise RuleError(f"{where}: rule {code}: 'requires' must be a list of detector codes")
-        options = dict(KIND_KEYS[kind])
-        options.update({k: v for k, v in spec.items() if k in KIND_KEYS[kind] or k in ("case", "action", "replaces")})
+        options = dict(own)
+        options.update({k: v for k, v in spec.items() if k in own or k in ("case", "replaces")})
         lowered = tuple(t.lower() for t in triggers)
         rule = Rule(code=code, name=name, pack=pack_name, kind=kind, message=spec["message"].strip(),
                     why=spec["why"].strip(), triggers=lowered, examples=examples,
-                    options=options, source=where)
+                    options=options, source=where, action=spec.get("action", "remove"))
         if not trusted:
             compile_rule(rule, check=True)  # validates patterns and options now, not mid-run
             check_rule(rule)  # refuses patterns that can backtrack exponentially

@@ -12,6 +12,11 @@ from operator import attrgetter
 from typing import Any, Literal
 
 Action = Literal["remove", "repair"]
+RuleAction = Literal["remove", "flag"]  # a rule's own setting: edit, or only report (flag)
+
+
+class RuleError(ValueError):
+    """A pack or rule that cannot be loaded; the message names file, rule and key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +148,12 @@ class Rule:
     examples: tuple[Example, ...]
     options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     source: str = ""  # "path:line" where the rule is defined, for error messages
+    # "flag": the rule only reports what it would edit (precision first: unsure means keep).
+    action: RuleAction = "remove"
+
+    @property
+    def flags_only(self) -> bool:
+        return self.action == "flag"
 
 
 @dataclass(frozen=True, slots=True)

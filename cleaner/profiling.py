@@ -13,24 +13,7 @@ from dataclasses import fields
 from time import perf_counter
 from typing import Any
 
-from .kinds import (
-    CompiledRule,
-    DetectorRule,
-    HtmlRule,
-    LineRule,
-    MojibakeRule,
-    RepairRule,
-    SpanRule,
-    SubstitutionRule,
-    TailRule,
-)
-
-# The methods through which each kind does its matching.
-_METHODS: dict[type, tuple[str, ...]] = {
-    LineRule: ("matches",), TailRule: ("matches",), SpanRule: ("spans",),
-    RepairRule: ("repairs",), DetectorRule: ("fires",), MojibakeRule: ("fix",), HtmlRule: ("select",),
-    SubstitutionRule: ("judge", "repairs", "could_repair"),
-}
+from .kinds import BY_CLASS, CompiledRule
 
 
 def _timing(method: Callable[..., Any], code: str, acc: Counter[str]) -> Callable[..., Any]:
@@ -47,7 +30,7 @@ def timed(compiled: CompiledRule, acc: Counter[str]) -> CompiledRule:
     cls = type(compiled)
     code = compiled.rule.code
     namespace: dict[str, Any] = {"__slots__": ()}
-    for name in _METHODS[cls]:
+    for name in BY_CLASS[cls].timed:
         namespace[name] = _timing(getattr(cls, name), code, acc)
     sub = type(f"Timed{cls.__name__}", (cls,), namespace)
     return sub(**{f.name: getattr(compiled, f.name) for f in fields(compiled)})

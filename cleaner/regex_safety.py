@@ -27,7 +27,7 @@ from typing import Any
 
 import regex
 
-from .kinds import CompiledRule, DetectorRule, LineRule, RepairRule, RuleError, SpanRule, TailRule
+from .kinds import BY_CLASS, KINDS, CompiledRule, RuleError
 from .model import Rule
 
 try:  # Python's own regex parser: re._parser from 3.11, sre_parse before
@@ -49,7 +49,8 @@ SHIPPED_MIN_LEN = 1000
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT)
 # No backtracking into these (3.11+ syntax; absent before, where such patterns do not parse).
 _NO_BACKTRACK = tuple(getattr(C, n) for n in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP") if hasattr(C, n))
-_PATTERN_KEYS = ("patterns", "signatures", "absent")
+# Every option key that holds regexes, in any kind (the registry declares them).
+_PATTERN_KEYS = tuple(dict.fromkeys(key for kind in KINDS.values() for key in kind.pattern_keys))
 
 
 class RuleTimeout(TimeoutError):
@@ -271,7 +272,7 @@ class BoundedPattern:
             yield m
 
 
-_KINDS_WITH_PATTERNS = (LineRule, SpanRule, TailRule, RepairRule, DetectorRule)
+_KINDS_WITH_PATTERNS = tuple(cls for cls, kind in BY_CLASS.items() if kind.pattern_keys)
 _GUARDED: dict[int, tuple[CompiledRule, CompiledRule]] = {}
 
 
@@ -288,7 +289,7 @@ def guarded(c: CompiledRule, *, trusted: bool) -> CompiledRule:
         changes = {}
         for f in fields(c):
             value = getattr(c, f.name)
-            if f.name in ("patterns", "signatures", "absent"):
+            if f.name in _PATTERN_KEYS:
                 changes[f.name] = tuple(BoundedPattern(p, c.rule.code, SHIPPED_MIN_LEN if trusted else 0)
                                         for p in value)
         out = replace(c, **changes)

@@ -145,7 +145,7 @@ def test_unsure_repair_only_flags() -> None:
     repairs = packs["repairs"]
     rules = tuple(
         type(r)(**{**{f: getattr(r, f) for f in r.__dataclass_fields__},
-                   "options": {**r.options, "action": "flag"}}) if r.code == "CR002" else r
+                   "action": "flag"}) if r.code == "CR002" else r
         for r in repairs.rules)
     cl = Cleaner(packs=[Pack(repairs.name, repairs.description, rules, repairs.source)])
     res = cl.clean("Shells date to the src950s.")

@@ -44,6 +44,13 @@ def test_good_pack_loads_and_cleans(tmp_path: Path) -> None:
     (("name = \"subscribe-line\"", "name = \"Subscribe Line\""), "must be kebab-case"),
     (("triggers = [\"subscribe now\"]", "triggers = []"), "'triggers' is required"),
     (("[[rule]]", "[[rule]\n"), "not valid TOML"),
+    # A key of another kind names the kinds that take it.
+    (("kind = \"line\"", "kind = \"line\"\non_prose = 'flag'"),
+     "unknown key 'on_prose' for kind 'line'; kinds that accept it: tail"),
+    (("kind = \"line\"", "kind = \"line\"\nmax_chars = 80\nreplacement = ''"),
+     "unknown key 'replacement' for kind 'line'; kinds that accept it: repair"),
+    (("name = \"mine\"", "name = \"mine\"\nprefix = \"HG\""), "the pack's prefix is 'HG'; give the rule a code like 'HG001'"),
+    (("name = \"mine\"", "name = \"mine\"\nprefix = \"hg\""), "'prefix' must be two to four capital letters"),
     # Two halves that are valid only when joined into one alternation are still refused.
     (("patterns = ['subscribe now!?']", "patterns = ['subscribe now)|(?:x', 'y']"),
      "invalid regex in 'patterns': 'subscribe now)|(?:x'"),
@@ -95,3 +102,27 @@ def test_a_pack_built_without_the_loaders_checks_still_has_each_pattern_checked(
     pack = parse_pack(raw, "mine.toml", trusted=True)
     with pytest.raises(RuleError, match="invalid regex in 'patterns'"):
         Cleaner(packs=[pack]).clean("Subscribe now\n")
+
+
+def test_html_rule_before_extractor_must_be_a_boolean() -> None:
+    raw = '''[pack]
+name = "pages"
+[[rule]]
+code = "PG001"
+name = "promo-box"
+kind = "html"
+selectors = [".promo"]
+before_extractor = "yes"
+message = "Promo box"
+why = "A box of the site's own promotions."
+remove = ['<div class="promo">Buy</div>']
+keep = ['<p>Text</p>']
+'''
+    with pytest.raises(RuleError, match="'before_extractor' must be true or false"):
+        parse_pack(raw, "pages.toml")
+
+
+def test_rule_action_is_a_field_of_the_rule() -> None:
+    pack = parse_pack(GOOD.replace('kind = "line"', 'kind = "line"\naction = "flag"'), "mine.toml")
+    [rule] = pack.rules
+    assert rule.action == "flag" and rule.flags_only and "action" not in rule.options

@@ -96,7 +96,7 @@ def judge(el: Any, c: HtmlRule, holders: set[Any]) -> ElementRemoval | None:
     words = text.count(" ") + 1 if text else 0
     if c.max_words and words > c.max_words:
         return None  # too long for boilerplate of this shape: an article body carrying the class
-    action: Literal["remove", "flag"] = "flag" if c.rule.options.get("action") == "flag" else "remove"
+    action: Literal["remove", "flag"] = c.rule.action
     return ElementRemoval(c.rule.code, c.rule.name, c.rule.pack, action, css_path(el), el.sourceline or 0,
                           str(el.tag), words, text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…",
                           c.rule.message)
