@@ -17,7 +17,6 @@ import regex
 from .model import Evidence, Rule, RuleError
 from .substitution import MEANT, Substitution, Verdict, judge, repairs
 
-
 # UTF-8 read as Windows-1252/Latin-1 always leaves a lead-byte character (Â..ô) right
 # before a continuation-byte character; accented prose ("São", "Müller") has no such
 # pair, so this one search spares ftfy's costlier check on most non-English lines.
