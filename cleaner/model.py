@@ -87,6 +87,24 @@ class Evidence:
                 "reason": self.reason, "runs": {k: dict(v) for k, v in self.runs.items()}}
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A candidate edit left out because another edit took its place: ``rule`` proposed
+    ``text`` at ``start``-``end`` (offsets into the original); ``winner`` is the rule whose
+    edit was kept there, and ``reason`` says why that one won."""
+
+    rule: str
+    start: int
+    end: int
+    text: str
+    winner: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "start": self.start, "end": self.end, "text": self.text,
+                "winner": self.winner, "reason": self.reason}
+
+
 _EDIT_FIELDS = tuple(Edit.__dataclass_fields__)
 _FLAG_FIELDS = tuple(Flag.__dataclass_fields__)
 _EDIT_VALUES = attrgetter(*_EDIT_FIELDS)
@@ -101,12 +119,14 @@ class CleanResult:
     text: str
     edits: tuple[Edit, ...] = ()
     flags: tuple[Flag, ...] = ()
-    # Candidate edits dropped because an earlier edit already covered their span.
+    # Candidate edits dropped because an earlier edit already covered their span; each one,
+    # with the edit that won and why, in ``skipped``.
     skipped_overlaps: int = 0
     # Rules skipped for this document because their regex ran out of time (regex_safety).
     timeouts: tuple[str, ...] = ()
     # Document-level judgements (digit substitutions) and the evidence behind each.
     evidence: tuple[Evidence, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -64,6 +64,7 @@ def document_report(result: CleanResult, *, path: str | None, raw: bytes | None 
         "skipped_overlaps": result.skipped_overlaps,
         "timeouts": list(result.timeouts),
         "evidence": [e.to_dict() for e in result.evidence],
+        "skipped": [s.to_dict() for s in result.skipped],
     }
 
 
