@@ -58,7 +58,3 @@ def _check_html_rule(cleaner: Cleaner, rule: Rule) -> list[ExampleFailure]:
         if again:
             failures.append(ExampleFailure(rule, ex, f"not idempotent: a second pass removed {again[0].path}"))
     return failures
-
-
-def check_all(cleaner: Cleaner) -> list[ExampleFailure]:
-    return [f for rule in cleaner.rules for f in check_rule(cleaner, rule)]

@@ -154,7 +154,7 @@ def _html(rule: Rule) -> CompiledRule:
     if not isinstance(rule.options.get("before_extractor", False), bool):
         raise RuleError(f"{rule.source}: rule {rule.code}: 'before_extractor' must be true or false")
     sel, xp = (tuple([x] if isinstance(x, str) else x or []) for x in (rule.options.get("selectors"), rule.options.get("xpath")))
-    return HtmlRule(rule, etree.XPath(" | ".join(parts)), _int(rule, "max_words"), sel, xp)
+    return HtmlRule(rule, _int(rule, "max_words"), sel, xp)
 
 
 
@@ -182,7 +182,7 @@ KINDS: dict[str, Kind] = _declare(
     # CSS selectors and/or XPath; elements with more than max_words words are kept (0: no limit);
     # before_extractor: the built-in rule also runs ahead of an external extractor (trafilatura).
     Kind("html", {"selectors": [], "xpath": [], "max_words": 0, "before_extractor": False},
-         HtmlRule, _html, "page", "removes", ("select",)),
+         HtmlRule, _html, "page", "removes"),
 )
 # Keys each kind accepts besides the common ones, with their defaults.
 KIND_KEYS: dict[str, Mapping[str, Any]] = {name: k.keys for name, k in KINDS.items()}

@@ -85,8 +85,9 @@ def word_count(s: str) -> int:
 def is_prose(s: str, max_words: int) -> bool:
     """Whether a line reads like article prose rather than a link label or heading.
 
-    Long lines are prose; so are sentence-shaped lines of six words or more.
-    Headlines in related-article lists are short and carry no final full stop.
+    Lines of more than ``max_words`` words are prose; so are sentence-shaped lines of two
+    words or more (a final full stop, ! or ?). Headlines in related-article lists are
+    short and carry no final full stop.
     """
     words = word_count(s)
     if words > max_words:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import regex
 
@@ -206,16 +205,13 @@ class MojibakeRule:
 
 @dataclass(frozen=True, slots=True)
 class HtmlRule:
-    """Removes page elements (cleaner.html); the text engine never arms it (no triggers)."""
+    """Removes page elements (cleaner.html, which matches them during its one walk of the
+    tree); the text engine never arms it (no triggers)."""
 
     rule: Rule
-    xpath: Any  # one lxml.etree.XPath: the union of every selector and expression
     max_words: int  # 0: no limit; a longer element is kept (an article body with a boxy class)
-    selectors: tuple[str, ...] = ()  # as written: cleaner.html matches simple ones without XPath
+    selectors: tuple[str, ...] = ()  # CSS, as written (validated when the rule compiles)
     xpaths: tuple[str, ...] = ()
-
-    def select(self, root: Any) -> list[Any]:
-        return self.xpath(root)
 
 
 
