@@ -342,13 +342,13 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
 
 
 def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err: _Console, extractor: str) -> int:
-    from .html.api import clean_html
+    from .html.api import PageError, clean_html
     from .html.report import html_report
 
     try:
         raw = path.read_bytes()
         res = clean_html(raw, cleaner=cleaner, extractor=extractor)  # type: ignore[arg-type]
-    except (OSError, ImportError) as exc:
+    except (OSError, ImportError, PageError) as exc:
         err.print(f"[red]error[/red]: {path}: {getattr(exc, 'strerror', None) or exc}", highlight=False)
         return EXIT_FAILED
     if report_path is not None and same_file(report_path, path):

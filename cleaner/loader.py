@@ -73,6 +73,9 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise RuleError(f"{source}: nested too deep to read as TOML; a pack is a [pack] table and "
+                        "[[rule]] tables of strings and lists") from exc
     for key in data:
         if key not in ("pack", "rule"):
             raise RuleError(f"{source}: unknown top-level key '{key}'{_suggest(key, ('pack', 'rule'))}")

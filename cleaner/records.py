@@ -113,6 +113,8 @@ def clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],
         # e.g. a lone surrogate escaped in the JSON, which UTF-8 cannot write back, or a
         # number JSON cannot hold: this record passes through, the file goes on.
         return RecordOutcome(lineno, raw, raw, None, f"cannot be written back as JSON: {exc}")
+    except RecursionError:
+        return RecordOutcome(lineno, raw, raw, None, "nested too deep to read as JSON (about 1,000 levels or more)")
 
 
 def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str],
@@ -143,6 +145,12 @@ def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str]
         details["timeouts"] = list(res.timeouts)
     if res.evidence:  # what a substitution's decision to repair (or not) rested on
         details["evidence"] = [e.to_dict() for e in res.evidence]
+    if report_field is not None and report_field in record:
+        # The report would replace data the record already holds (the text itself, with
+        # --report-field text): the record passes through untouched and is named.
+        return RecordOutcome(lineno, raw, line, None,
+                             f"already has a field {report_field!r}; --report-field would overwrite it, "
+                             "choose a name the records do not use")
     if res.edits:
         _set(record, path, res.text)
     report = None

@@ -83,7 +83,7 @@ def _text_tasks(jobs: list[Job], out_dir: Path, stream: bool, extractor: str = "
 def _html_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOutcome:
     """Clean one HTML page into ``out_dir``/<name>.txt, its report beside it."""
     assert _CLEANER is not None
-    from .html.api import clean_html
+    from .html.api import PageError, clean_html
     from .html.report import html_report
 
     try:
@@ -92,7 +92,7 @@ def _html_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOut
         return job, None, f"cannot read: {exc.strerror or exc}", 0, None
     try:
         res = clean_html(raw, cleaner=_CLEANER.variant(job.ignore), extractor=extractor)  # type: ignore[arg-type]
-    except ImportError as exc:
+    except (ImportError, PageError) as exc:
         return job, None, str(exc), 0, None
     target = str(out_dir / job.rel)
     report = html_report(res, path=str(job.source), raw=raw, output_path=target)

@@ -8,6 +8,7 @@ or trafilatura) -> the text packs clean that text (edits are offsets into it).
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -30,7 +31,14 @@ _XML_DECL = re.compile(r"\A(\ufeff)?\s*<\?xml[^>]*\?>")
 # lxml.etree's HTML parser, not lxml.html's: the latter looks up an HtmlElement class for
 # every element proxy the walk creates (a third of the walk's cost), and nothing here
 # uses HtmlElement's extra methods.
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+# huge_tree: libxml2 otherwise stops at 256 levels of nesting and returns an empty tree,
+# and real pages reach that with unclosed <font> or <span> tags. With it the limit is
+# 2,048 levels; a page deeper than that is refused (PageError), never emptied.
+# One parser per thread: its error log, read after each page, is the parser's own.
+_LOCAL = threading.local()
+# Extraction time grows about linearly with the page (0.4 s a MB here); a page larger than
+# this is refused with a message instead of holding a run for minutes.
+MAX_PAGE_CHARS = 50_000_000
 _MATCHERS: weakref.WeakKeyDictionary[Cleaner, Matcher] = weakref.WeakKeyDictionary()
 _TRAF_MATCHERS: weakref.WeakKeyDictionary[Matcher, Matcher] = weakref.WeakKeyDictionary()
 # Which built-in element rules still run before trafilatura is data: the rule key
@@ -40,6 +48,11 @@ _TRAF_MATCHERS: weakref.WeakKeyDictionary[Matcher, Matcher] = weakref.WeakKeyDic
 # add precision on top of it carry the key (bench/eval_html.py, per rule). Packs the user
 # adds run in full: they name their own sites' boilerplate.
 BUILTIN_PACK = "html"
+
+
+class PageError(ValueError):
+    """A page that cannot be cleaned whole (too deep or too large); the run names it as
+    failed and goes on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +87,24 @@ def matcher_for(cleaner: Cleaner) -> Matcher:
 def parse(text: str) -> Any:
     """The page as an lxml tree (an empty <html> for an empty or tag-less document)."""
     text = _XML_DECL.sub("", text, count=1)
+    parser = _parser()
     try:
-        root = etree.fromstring(text, _PARSER) if text.strip() else None
+        root = etree.fromstring(text, parser) if text.strip() else None
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
-    return root if root is not None else etree.fromstring("<html><body></body></html>", _PARSER)
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
+            raise PageError(f"the page nests elements deeper than the HTML parser follows ({entry.message.split(',')[0]}); "
+                            "nothing was extracted")
+    return root if root is not None else etree.fromstring("<html><body></body></html>", parser)
+
+
+def _parser() -> Any:
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
+                                                  huge_tree=True)
+    return parser
 
 
 def clean_html(data: str | bytes, *, cleaner: Cleaner | None = None, extractor: Extractor = "builtin") -> HtmlResult:
@@ -93,6 +119,10 @@ def clean_html(data: str | bytes, *, cleaner: Cleaner | None = None, extractor: 
         raise TypeError(f"clean_html() takes str or bytes, not {type(data).__name__}")
     if extractor not in EXTRACTORS:
         raise ValueError(f"extractor must be one of {', '.join(EXTRACTORS)}, not {extractor!r}")
+    if len(text) > MAX_PAGE_CHARS:
+        raise PageError(f"the page is {len(text) / 1e6:.1f} million characters, over the "
+                        f"{MAX_PAGE_CHARS / 1e6:.0f} million an HTML page may have; extract its text with another tool "
+                        "and clean that")
     cleaner = cleaner or default_cleaner()
     matcher = matcher_for(cleaner)
     if extractor == "trafilatura":
