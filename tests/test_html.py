@@ -12,6 +12,9 @@ import jsonschema
 import pytest
 from invariants import assert_invariants
 
+from corpora import SCRAPINGHUB as CORPUS
+from corpora import missing
+
 from cleaner import Cleaner, RuleError
 from cleaner.html import clean_html, decode_html, has_html_name, looks_like_html
 from cleaner.loader import parse_pack
@@ -19,7 +22,6 @@ from cleaner.report import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "fixtures" / "html"
-CORPUS = ROOT.parent / "shared" / "corpora" / "scrapinghub-article-extraction-benchmark"
 CLEANER = Cleaner()
 
 
@@ -198,6 +200,7 @@ def test_empty_and_tagless_input() -> None:
         clean_html(42)  # type: ignore[arg-type]
 
 
+@pytest.mark.integration
 def test_trafilatura_composition() -> None:
     pytest.importorskip("trafilatura")
     res = clean_html(page("blog_post.html"), extractor="trafilatura")
@@ -387,7 +390,8 @@ def test_cli_sniffs_an_explicit_file_and_prints_the_text(tmp_path: Path) -> None
 
 # -- quality floor --------------------------------------------------------------------
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the scrapinghub corpus is not checked out beside the repo")
+@pytest.mark.integration
+@pytest.mark.skipif(not (CORPUS / "ground-truth.json").is_file(), reason=missing(CORPUS))
 def test_quality_floor_on_scrapinghub() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     import shingles

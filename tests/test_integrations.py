@@ -57,6 +57,7 @@ def test_corpus_has_what_the_tests_need() -> None:
 # -- datatrove ----------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_datatrove_local_executor_two_tasks(tmp_path: Path) -> None:
     pytest.importorskip("datatrove")
     pytest.importorskip("orjson")  # JsonlReader/JsonlWriter need it
@@ -121,6 +122,7 @@ def total(stat: int | float | dict[str, Any]) -> float:
     return stat["total"] if isinstance(stat, dict) else stat
 
 
+@pytest.mark.integration
 def test_datatrove_step_in_process_options(tmp_path: Path) -> None:
     pytest.importorskip("datatrove")
     pytest.importorskip("orjson")
@@ -152,6 +154,7 @@ def test_datatrove_step_in_process_options(tmp_path: Path) -> None:
     assert {e["rule"] for e in dropped["metadata"]["cleaner_edits"]} == {"CM001", "CM002"}
 
 
+@pytest.mark.integration
 def test_datatrove_step_pickles_without_its_cleaner() -> None:
     pytest.importorskip("datatrove")
     import dill
@@ -168,6 +171,7 @@ def test_datatrove_step_pickles_without_its_cleaner() -> None:
         assert copy.lazy_cleaner.cleaner.clean(text).text == Cleaner(ignore=["NV"]).clean(text).text
 
 
+@pytest.mark.integration
 def test_datatrove_step_checks_options_up_front(tmp_path: Path) -> None:
     pytest.importorskip("datatrove")
     from cleaner.integrations.datatrove import CleanerStep
@@ -190,6 +194,7 @@ def test_missing_datatrove_says_what_to_install(monkeypatch: pytest.MonkeyPatch)
 # -- datasets -----------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_datasets_map_batched_two_processes() -> None:
     datasets = pytest.importorskip("datasets")
     from cleaner.integrations.datasets import decode_edits, make_batch_cleaner
@@ -209,6 +214,7 @@ def test_datasets_map_batched_two_processes() -> None:
     assert json.loads(out[list(docs).index("plain")]["cleaner_edits"]) == []
 
 
+@pytest.mark.integration
 def test_datasets_function_options_nulls_and_fingerprint() -> None:
     datasets = pytest.importorskip("datasets")
     from datasets.fingerprint import Hasher

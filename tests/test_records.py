@@ -127,6 +127,7 @@ def test_jobs_give_identical_output(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
 
 
+@pytest.mark.integration
 def test_parquet(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
