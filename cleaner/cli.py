@@ -95,6 +95,14 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"clean (scrape-cleaner) {__version__}")
+        raise typer.Exit()
+
+
 def _build(rules: list[Path] | None, select: list[str] | None, ignore: list[str] | None) -> Cleaner:
     return Cleaner(select=_split(select) or None, ignore=_split(ignore), extra_packs=rules or [])
 
@@ -124,6 +132,7 @@ def clean_command(
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Read text inputs in this encoding (a Python codec name: cp1252, utf-16, ...) instead of detecting it. Output is UTF-8.")] = None,
     extractor: Annotated[str, typer.Option("--extractor", help="HTML inputs: builtin (main-content extraction) or trafilatura (needs the trafilatura extra); the text packs run on its output.")] = "builtin",
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")] = False,
 ) -> int:
     if extractor not in ("builtin", "trafilatura"):
         raise UsageError(f"--extractor {extractor!r}: choose builtin or trafilatura")
