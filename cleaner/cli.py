@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import config
-from .engine import Cleaner
+from .engine import Cleaner, _selected
 from .examples import check_rule
 from .files import (
     SUMMARY_NAME,
@@ -77,6 +77,16 @@ class _Console:
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
         self.rich.print(*objects, **kwargs)
+
+    def say(self, message: str) -> None:
+        """A message as plain text: file names, rule names and configuration keys hold
+        brackets (notes[draft].txt, [tool.cleaner]) that are not console markup."""
+        self.rich.print(message, markup=False, highlight=False)
+
+    def error(self, message: str, label: str = "error") -> None:
+        from rich.text import Text
+
+        self.rich.print(Text.assemble((label, "red"), ": ", message), highlight=False)
 
 
 def _exit_code(func: Callable[..., int]) -> Callable[..., None]:
@@ -137,9 +147,14 @@ def clean_command(
     if extractor not in ("builtin", "trafilatura"):
         raise UsageError(f"--extractor {extractor!r}: choose builtin or trafilatura")
     cfg = config.resolve(paths, config_file)
-    cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
-                      ignore=[*cfg.ignore, *_split(ignore)], extra_packs=[*cfg.rules, *(rules or [])],
-                      profile=profile)
+    extra_packs = [*cfg.rules, *(rules or [])]
+    try:
+        cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
+                          ignore=[*cfg.ignore, *_split(ignore)], extra_packs=extra_packs, profile=profile)
+    except RuleError:
+        _check_config_selectors(Cleaner(extra_packs=extra_packs), cfg)  # name the file when it is at fault
+        raise
+    _check_config_selectors(cleaner, cfg)
     cfg = replace(cfg, exclude=(*cfg.exclude, *(exclude or [])))
     err = _Console(stderr=True)
     modes = [name for name, on in (("check", check), ("diff", diff), ("fix", fix)) if on]
@@ -183,8 +198,7 @@ def clean_command(
     try:
         write_atomic(output / SUMMARY_NAME, dumps(summary.to_dict()).encode())
     except OSError as exc:  # a full disk, say: every output written so far is complete
-        err.print(f"[red]error[/red]: cannot write {output / SUMMARY_NAME}: {exc.strerror or exc}; "
-                  "free some space and rerun", highlight=False)
+        err.error(f"cannot write {output / SUMMARY_NAME}: {exc.strerror or exc}; free some space and rerun")
         return EXIT_FAILED
     out = _Console(soft_wrap=False)
     if not quiet:
@@ -192,10 +206,23 @@ def clean_command(
     if profile and cleaner.timings is not None:
         _print_profile(out, cleaner, elapsed, total)
     for where, reason in summary.failures[:20]:
-        err.print(f"[red]error[/red]: {where}: {reason}", highlight=False)
+        err.error(f"{where}: {reason}")
     if len(summary.failures) > 20:
-        err.print(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
+        err.say(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
     return summary.exit_code()
+
+
+def _check_config_selectors(cleaner: Cleaner, cfg: config.Config) -> None:
+    """A selector in the configuration file that matches no rule is an error naming the
+    file and the key, as a misspelled flag is (per-file ignores are checked here, up
+    front, rather than when the first matching file is cleaned)."""
+    every = [r for p in cleaner.packs for r in p.rules]
+    named = [("select", cfg.select), ("extend-select", cfg.extend_select), ("ignore", cfg.ignore),
+             *((f"per-file-ignores {glob!r}", codes) for glob, codes in cfg.per_file_ignores.items())]
+    for key, keys in named:
+        unknown = [k for k in keys if not any(_selected(r, [k]) for r in every)]
+        if unknown:
+            raise UsageError(f"{cfg.source}: {key}: {', '.join(unknown)} matches no rule; see `clean rules`")
 
 
 def _configured(jobs: Iterable[Job], cfg: config.Config) -> list[Job]:
@@ -269,11 +296,11 @@ def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt
         out.write(render(found, fmt, cleaner.rules))
     out.flush()
     for where, reason in summary.failures:
-        err.print(f"[red]error[/red]: {where}: {reason}", highlight=False)
+        err.error(f"{where}: {reason}")
     if not quiet and fmt == "text":
         verb = {"check": "would change", "diff": "would change", "fix": "changed"}[mode]
-        err.print(f"{summary.changed} of {summary.files} file(s) {verb}; {summary.edits} edit(s), "
-                  f"{summary.flags} flagged", highlight=False)
+        err.say(f"{summary.changed} of {summary.files} file(s) {verb}; {summary.edits} edit(s), "
+                f"{summary.flags} flagged")
     return summary.exit_code(changes_fail=True)
 
 
@@ -309,6 +336,7 @@ def _progress(console: _Console, total: int, *, enabled: bool,
 
 def _print_profile(console: _Console, cleaner: Cleaner, elapsed: float, nbytes: int) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     assert cleaner.timings is not None
     in_rules = sum(cleaner.timings.values())
@@ -319,7 +347,7 @@ def _print_profile(console: _Console, cleaner: Cleaner, elapsed: float, nbytes: 
         table.add_column(col)
     names = {r.code: r.name for r in cleaner.rules}
     for code, secs in cleaner.timings.most_common(20):
-        table.add_row(code, names[code], f"{secs:.3f}", f"{100 * secs / max(elapsed, 1e-9):.1f}%")
+        table.add_row(Text(code), Text(names[code]), f"{secs:.3f}", f"{100 * secs / max(elapsed, 1e-9):.1f}%")
     console.print(table)
 
 
@@ -335,7 +363,7 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
             decoded, raw = read_decoded(Path(path), encoding)
         text = decoded.text
     except InputError as exc:
-        err.print(f"[red]error[/red]: {path}: {exc}", highlight=False)
+        err.error(f"{path}: {exc}")
         return EXIT_FAILED
     if report_path is not None and path != "-" and same_file(report_path, Path(path)):
         raise UsageError(f"--report {report_path} is the input itself; name another file")
@@ -358,7 +386,7 @@ def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err:
         raw = path.read_bytes()
         res = clean_html(raw, cleaner=cleaner, extractor=extractor)  # type: ignore[arg-type]
     except (OSError, ImportError) as exc:
-        err.print(f"[red]error[/red]: {path}: {getattr(exc, 'strerror', None) or exc}", highlight=False)
+        err.error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
         return EXIT_FAILED
     if report_path is not None and same_file(report_path, path):
         raise UsageError(f"--report {report_path} is the input itself; name another file")
@@ -374,6 +402,7 @@ def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err:
 
 def _print_summary(console: _Console, s: RunSummary) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="cleaner", show_header=False, box=None)
     if s.files or not s.records:
@@ -392,7 +421,7 @@ def _print_summary(console: _Console, s: RunSummary) -> None:
         for col in ("code", "name", "edits"):
             top.add_column(col)
         for code, n in s.per_rule.most_common(10):
-            top.add_row(code, s.names[code], str(n))
+            top.add_row(Text(code), Text(s.names[code]), str(n))
         console.print(top)
 
 
@@ -540,10 +569,10 @@ def learn_command(
     with _progress(err, docs.total_bytes(), enabled=not quiet and _interactive(), description="learning") as tick:
         result = learn(docs, options, progress=lambda d: tick(1, d.nbytes))
     if docs.skipped:
-        err.print(f"{docs.skipped} input(s) skipped: {'; '.join(docs.reasons[:3])}", highlight=False)
+        err.say(f"{docs.skipped} input(s) skipped: {'; '.join(docs.reasons[:3])}")
     if not result.pack.text:
-        err.print(f"no rule learned from {result.docs} documents: no line recurs in {min_docs} documents and "
-                  f"{min_share:.0%} of its site; try a lower --min-docs or --min-share", highlight=False)
+        err.say(f"no rule learned from {result.docs} documents: no line recurs in {min_docs} documents and "
+                f"{min_share:.0%} of its site; try a lower --min-docs or --min-share")
         return 1
     write_atomic(output, result.pack.text.encode("utf-8"))
     if not quiet:
@@ -551,10 +580,10 @@ def learn_command(
         for r in result.rejected:
             reasons[r.reason] = reasons.get(r.reason, 0) + 1
         left = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
-        err.print(f"{len(result.pack.rules)} rules from {result.docs} documents written to {output}; "
-                  f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
-                  f"(most: a default rule removes the line already). Review them, then "
-                  f"`clean rules test {output}`.", highlight=False)
+        err.say(f"{len(result.pack.rules)} rules from {result.docs} documents written to {output}; "
+                f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
+                f"(most: a default rule removes the line already). Review them, then "
+                f"`clean rules test {output}`.")
     return EXIT_OK
 
 
@@ -571,14 +600,13 @@ def main(argv: list[str] | None = None) -> int:
     except (Interrupted, KeyboardInterrupt) as exc:
         # Every output is renamed into place only when complete, and the temporary file
         # of the one being written is removed as this unwinds: nothing is half-written.
-        _Console(stderr=True).print(
-            f"[red]{exc or 'interrupted'}[/red]: the files written so far are complete; "
-            "run the same command again to finish", highlight=False)
+        _Console(stderr=True).error("the files written so far are complete; run the same command again to finish",
+                                    label=str(exc or "interrupted"))
         return exit_code(exc)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
     except (UsageError, RuleError) as exc:
-        _Console(stderr=True).print(f"[red]error[/red]: {exc}", highlight=False)
+        _Console(stderr=True).error(str(exc))
         return EXIT_USAGE
     return rc if isinstance(rc, int) else EXIT_OK
 

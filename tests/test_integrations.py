@@ -244,3 +244,27 @@ def test_datasets_function_options_nulls_and_fingerprint() -> None:
     assert decode_edits(edits[1]) == [] and decode_edits(None) == []
     with pytest.raises(KeyError, match="text_column"):
         make_batch_cleaner()({"body": ["x"]})
+
+
+def test_datasets_function_on_one_row_cleans_that_row() -> None:
+    """Without batched=True, map hands over one row: its text is not a batch of characters."""
+    from cleaner.integrations.datasets import decode_edits, make_batch_cleaner
+
+    fn = make_batch_cleaner()
+    row = fn({"id": 1, "text": EMPTIED})
+    assert row["text"] == "" and [e.rule for e in decode_edits(row["cleaner_edits"])] == ["CM001", "CM002"]
+    assert fn({"text": None}) == {"text": None, "cleaner_edits": "[]"}
+    assert make_batch_cleaner(edits_column=None)({"text": PLAIN}) == {"text": PLAIN}
+
+
+@pytest.mark.integration
+def test_datasets_map_without_batched_matches_batched() -> None:
+    datasets = pytest.importorskip("datasets")
+    from cleaner.integrations.datasets import make_batch_cleaner
+
+    docs = corpus()
+    ds = datasets.Dataset.from_dict({"id": list(docs), "text": [*list(docs.values())[:-1], None]})
+    fn = make_batch_cleaner()
+    one_by_one = ds.map(fn)
+    assert one_by_one.to_list() == ds.map(fn, batched=True, batch_size=3).to_list()
+    assert one_by_one[0]["text"] == Cleaner().clean(docs[next(iter(docs))]).text
