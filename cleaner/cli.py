@@ -3,7 +3,9 @@
 ``clean PATHS -o OUT`` cleans; ``clean restore``, ``clean rules`` and ``clean rule``
 are subcommands. ``main(argv) -> int`` is the entry point tests and hooks call.
 
-Exit codes: 0 done; 2 usage or rule-pack error; 3 some inputs could not be cleaned.
+Exit codes, the same in every mode (the table in the README): 0 done; 1 something to act
+on (--check/--diff would change, --fix changed, `rules test` failed, `learn` learned
+nothing); 2 usage, configuration or rule-pack error; 3 some inputs could not be cleaned.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -28,6 +30,7 @@ from .files import (
     SUMMARY_NAME,
     InputError,
     Job,
+    atomic_output,
     UsageError,
     decode_as,
     discover,
@@ -51,11 +54,35 @@ from .runner import run as run_jobs
 if TYPE_CHECKING:
     from rich.console import Console
 
-EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn")
 
 clean_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
+
+
+COLOUR_MODES = ("auto", "always", "never")
+# --color for this run, set while the options are parsed (before anything prints) and
+# reset by main(); "auto": colour on a terminal unless NO_COLOR is set (no-color.org).
+_colour = {"mode": "auto"}
+
+
+def _set_colour(value: str) -> str:
+    if value not in COLOUR_MODES:
+        raise typer.BadParameter(f"{value!r}: choose auto, always or never")
+    _colour["mode"] = value
+    return value
+
+
+def _colour_on(stream: Any) -> bool:
+    """Whether to write ANSI colours to ``stream`` ourselves (the diff)."""
+    if _colour["mode"] != "auto":
+        return _colour["mode"] == "always"
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+ColourOption = Annotated[str, typer.Option("--color", is_eager=True, callback=_set_colour, metavar="auto|always|never",
+                                           help="Colour: auto (on a terminal, unless NO_COLOR is set), always or never.")]
 
 
 class _Console:
@@ -72,7 +99,12 @@ class _Console:
         if self._made is None:
             from rich.console import Console
 
-            self._made = Console(stderr=self._stderr, soft_wrap=self._soft_wrap)
+            mode = _colour["mode"]
+            # "always" wins over NO_COLOR, as a flag does over the environment; rich
+            # itself reads NO_COLOR for "auto". No colour system: no escape codes at all.
+            options: dict[str, Any] = ({"force_terminal": True, "no_color": False} if mode == "always"
+                                       else {"color_system": None} if mode == "never" else {})
+            self._made = Console(stderr=self._stderr, soft_wrap=self._soft_wrap, **options)
         return self._made
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
@@ -138,11 +170,13 @@ def clean_command(
     check: Annotated[bool, typer.Option("--check", help="Change nothing; list what would be removed or repaired (exit 1 if anything).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff of what would change (exit 1 if anything).")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Clean the files in place, atomically (exit 1 if any file changed).")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="--check output: text, json, github or sarif.")] = "text",
+    fmt: Annotated[str | None, typer.Option("--format", help="With --check: text (default), json, github or sarif.")] = None,
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
+    stdin_format: Annotated[str, typer.Option("--stdin-format", help="Standard input (-) holds text (default) or jsonl: JSON Lines records, cleaned to standard output one by one (--text-field, --report-field apply).")] = "text",
     encoding: Annotated[str | None, typer.Option("--encoding", help="Read text inputs in this encoding (a Python codec name: cp1252, utf-16, ...) instead of detecting it. Output is UTF-8.")] = None,
     extractor: Annotated[str, typer.Option("--extractor", help="HTML inputs: builtin (main-content extraction) or trafilatura (needs the trafilatura extra); the text packs run on its output.")] = "builtin",
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")] = False,
+    color: ColourOption = "auto",
 ) -> int:
     if extractor not in ("builtin", "trafilatura"):
         raise UsageError(f"--extractor {extractor!r}: choose builtin or trafilatura")
@@ -160,12 +194,26 @@ def clean_command(
     modes = [name for name, on in (("check", check), ("diff", diff), ("fix", fix)) if on]
     if len(modes) > 1:
         raise UsageError(f"choose one of --check, --diff and --fix, not {' and '.join('--' + m for m in modes)}")
+    if fmt is not None and modes != ["check"]:
+        # Only --check has formats; elsewhere the flag would be dropped without a word.
+        raise UsageError("--format chooses how --check lists its findings; add --check or drop --format")
     if modes:
         if output is not None:
             raise UsageError(f"--{modes[0]} works on the inputs themselves; drop -o")
-        if fmt not in FORMATS:
+        if fmt is not None and fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        return _lint(cleaner, cfg, paths, modes[0], fmt, stdin_filename, err, quiet, encoding)
+        return _lint(cleaner, cfg, paths, modes[0], fmt or "text", stdin_filename, err, quiet, encoding)
+    if stdin_format not in ("text", "jsonl"):
+        raise UsageError(f"--stdin-format {stdin_format!r}: choose text or jsonl")
+    if stdin_format == "jsonl":
+        if paths != ["-"] or modes or output is not None:
+            raise UsageError("--stdin-format jsonl reads records from standard input (-) and writes them to "
+                             "standard output; give - as the only input, without -o, --check, --diff or --fix")
+        try:
+            path = field_path(text_field or cfg.text_field or "text")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        return _records_to_stdout(cleaner, path, report_field, report, err, stdin_filename or "-")
     if output is None:
         if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
             raise UsageError("give -o OUT to clean several inputs or a folder; one file or - prints to standard output")
@@ -247,7 +295,7 @@ def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt
     summary = RunSummary()
     found: list[Finding] = []
     out = sys.stdout
-    colour = mode == "diff" and out.isatty() and not os.environ.get("NO_COLOR")
+    colour = mode == "diff" and _colour_on(out)
 
     def one(name: str, text: str, source: Path | None, ignore: tuple[str, ...] = (), encoding: str = "utf-8") -> None:
         name = printable(name) or ""  # an undecodable file name must not fail the write to stdout
@@ -353,7 +401,9 @@ def _print_profile(console: _Console, cleaner: Cleaner, elapsed: float, nbytes: 
 
 def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: _Console,
                      extractor: str = "builtin", encoding: str | None = None) -> int:
-    if path != "-" and Path(path).exists() and next(discover([Path(path)])).format == "html":
+    if path != "-" and not Path(path).exists():
+        raise UsageError(f"{path}: no such file or folder")  # as for every other input named
+    if path != "-" and next(discover([Path(path)])).format == "html":
         return _html_to_stdout(cleaner, Path(path), report_path, err, extractor)
     try:
         if path == "-":
@@ -376,6 +426,24 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
     else:
         sys.stderr.write(rep)
     return EXIT_OK
+
+
+def _records_to_stdout(cleaner: Cleaner, path: tuple[str, ...], report_field: str | None,
+                       report_path: Path | None, err: _Console, name: str) -> int:
+    """JSON Lines on standard input: records to standard output, the side report to
+    --report (or standard error), a bad record passed through and named on standard error."""
+    from .streams import clean_records
+
+    with ExitStack() as stack:
+        reports = None
+        if report_field is None:
+            reports = (stack.enter_context(atomic_output(report_path, split_name(report_path.name)[2]))
+                       if report_path is not None else sys.stderr.buffer)
+        summary = clean_records(cleaner, sys.stdin.buffer, sys.stdout.buffer, reports, path, report_field, name)
+        sys.stdout.flush()
+    for where, reason in summary.failures:
+        err.error(f"{where}: {reason}")
+    return summary.exit_code()
 
 
 def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err: _Console, extractor: str) -> int:
@@ -472,20 +540,26 @@ def _report_for(output_file: Path, report_file: Path) -> dict[str, Any]:
 def rules_command(
     args: Annotated[list[str] | None, typer.Argument(help="Nothing to list the rules; `test PACK...` to validate packs and run their examples.")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="The listing: text (aligned columns) or json (an array of objects).")] = "text",
 ) -> int:
     if args and args[0] == "test":
         return _test_packs([Path(a) for a in args[1:]])
     if args:
         raise UsageError(f"unknown `clean rules` action {args[0]!r}; use `clean rules` or `clean rules test PACK...`")
-    from rich.table import Table
-
-    table = Table()
-    for col in ("code", "name", "pack", "kind", "safety", "status"):
-        table.add_column(col)
-    for r in _build(rules, None, None).rules:
-        table.add_row(r.code, r.name, r.pack, r.kind, _safety(r),
-                      "flags only" if r.options.get("action") == "flag" else "active")
-    _Console().print(table)
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format {fmt!r}: choose text or json")
+    rows = [{"code": r.code, "name": r.name, "pack": r.pack, "kind": r.kind, "safety": _safety(r),
+             "status": "flags only" if r.options.get("action") == "flag" else "active"}
+            for r in _build(rules, None, None).rules]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    # Plain columns as wide as their longest cell: nothing is cut to a terminal's width,
+    # and a pipe gets the same text as a screen.
+    columns = list(rows[0]) if rows else ["code", "name", "pack", "kind", "safety", "status"]
+    widths = {c: max([len(c), *(len(row[c]) for row in rows)]) for c in columns}
+    for row in [{c: c for c in columns}, *rows]:
+        sys.stdout.write("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip() + "\n")
     return EXIT_OK
 
 
@@ -508,7 +582,7 @@ def _test_packs(paths: list[Path]) -> int:
         print(f"{f.rule.source}: {f.rule.code} {f.rule.name}: {f.example.expect} example {f.example.text[:60]!r}: {f.problem}")
     print(f"{len(mine)} rules, {examples} examples: "
           f"{'all passed' if not failures else f'{len(failures)} failed'}")
-    return 1 if failures else EXIT_OK
+    return EXIT_FOUND if failures else EXIT_OK
 
 
 @sub_app.command("rule", help="Explain one rule: what it removes, why, and its examples.")
@@ -555,6 +629,7 @@ def learn_command(
     max_length: Annotated[int, typer.Option("--max-length", help="Longer lines are never learned (characters).")] = 200,
     prefix: Annotated[str, typer.Option("--prefix", help="Code prefix of the learned rules (2-4 capitals).")] = "LRN",
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar, no summary.")] = False,
+    color: ColourOption = "auto",
 ) -> int:
     from .learn import Corpus, LearnOptions, learn
 
@@ -573,7 +648,7 @@ def learn_command(
     if not result.pack.text:
         err.say(f"no rule learned from {result.docs} documents: no line recurs in {min_docs} documents and "
                 f"{min_share:.0%} of its site; try a lower --min-docs or --min-share")
-        return 1
+        return EXIT_FOUND
     write_atomic(output, result.pack.text.encode("utf-8"))
     if not quiet:
         reasons: dict[str, int] = {}
@@ -590,6 +665,7 @@ def learn_command(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (pre-commit-hooks convention)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _colour["mode"] = "auto"
     app = sub_app if args and args[0] in SUBCOMMANDS else clean_app
     command = typer.main.get_command(app)
     try:
