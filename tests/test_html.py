@@ -10,10 +10,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from invariants import assert_invariants
-
 from corpora import SCRAPINGHUB as CORPUS
 from corpora import missing
+from invariants import assert_invariants
 
 from cleaner import Cleaner, RuleError
 from cleaner.html import clean_html, decode_html, has_html_name, looks_like_html

@@ -40,7 +40,7 @@ def test_rules_text_is_not_cut_when_piped() -> None:
     assert lines[0].split() == ["code", "name", "pack", "kind", "safety", "status"]
     rules = Cleaner().rules
     assert len(lines) == len(rules) + 1
-    for line, rule in zip(lines[1:], rules):
+    for line, rule in zip(lines[1:], rules, strict=True):
         assert line.split()[:3] == [rule.code, rule.name, rule.pack]
     assert "…" not in proc.stdout
 
