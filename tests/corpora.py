@@ -14,7 +14,6 @@ SCRAPINGHUB = CORPORA / "scrapinghub-article-extraction-benchmark"
 
 def missing(path: Path) -> str:
     """A skip reason that says how to get the scrapinghub corpus."""
-    return (f"needs the scrapinghub article-extraction benchmark at {path}: copy html/, ground-truth.json "
-            "and output/{newspaper,goose3,html-text}.json (gzipped, as .json.gz) from "
-            "https://github.com/scrapinghub/article-extraction-benchmark (commit 4a3bc979) into that folder; "
-            "../shared/corpora/README.md describes the layout")
+    return (f"needs the scrapinghub article-extraction benchmark in {path}: from "
+            "https://github.com/scrapinghub/article-extraction-benchmark (commit 4a3bc979) copy html/*.html.gz, "
+            "ground-truth.json and output/{newspaper,goose3,html-text}.json, gzipped as .json.gz")

@@ -201,7 +201,7 @@ def test_empty_and_tagless_input() -> None:
 
 @pytest.mark.integration
 def test_trafilatura_composition() -> None:
-    pytest.importorskip("trafilatura")
+    pytest.importorskip("trafilatura", reason="needs trafilatura: pip install -e '.[trafilatura]'")
     res = clean_html(page("blog_post.html"), extractor="trafilatura")
     # only the comment and sidebar rules run before trafilatura; the rest would cost it recall
     assert res.extractor == "trafilatura" and {r.rule for r in res.removals} <= {"HT001", "HT010"}

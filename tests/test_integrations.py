@@ -59,7 +59,7 @@ def test_corpus_has_what_the_tests_need() -> None:
 
 @pytest.mark.integration
 def test_datatrove_local_executor_two_tasks(tmp_path: Path) -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     pytest.importorskip("orjson")  # JsonlReader/JsonlWriter need it
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
@@ -124,7 +124,7 @@ def total(stat: int | float | dict[str, Any]) -> float:
 
 @pytest.mark.integration
 def test_datatrove_step_in_process_options(tmp_path: Path) -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     pytest.importorskip("orjson")
     from datatrove.data import Document
     from datatrove.pipeline.writers import JsonlWriter
@@ -156,7 +156,7 @@ def test_datatrove_step_in_process_options(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_datatrove_step_pickles_without_its_cleaner() -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     import dill
 
     from cleaner.integrations.datatrove import CleanerStep
@@ -173,7 +173,7 @@ def test_datatrove_step_pickles_without_its_cleaner() -> None:
 
 @pytest.mark.integration
 def test_datatrove_step_checks_options_up_front(tmp_path: Path) -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     from cleaner.integrations.datatrove import CleanerStep
 
     with pytest.raises(RuleError, match="matches no rule"):
@@ -196,7 +196,7 @@ def test_missing_datatrove_says_what_to_install(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.integration
 def test_datasets_map_batched_two_processes() -> None:
-    datasets = pytest.importorskip("datasets")
+    datasets = pytest.importorskip("datasets", reason="needs datasets: pip install -e '.[datasets]'")
     from cleaner.integrations.datasets import decode_edits, make_batch_cleaner
 
     docs = corpus()
@@ -216,7 +216,7 @@ def test_datasets_map_batched_two_processes() -> None:
 
 @pytest.mark.integration
 def test_datasets_function_options_nulls_and_fingerprint() -> None:
-    datasets = pytest.importorskip("datasets")
+    datasets = pytest.importorskip("datasets", reason="needs datasets: pip install -e '.[datasets]'")
     from datasets.fingerprint import Hasher
 
     from cleaner.integrations.datasets import decode_edits, make_batch_cleaner
@@ -259,7 +259,7 @@ def test_datasets_function_on_one_row_cleans_that_row() -> None:
 
 @pytest.mark.integration
 def test_datasets_map_without_batched_matches_batched() -> None:
-    datasets = pytest.importorskip("datasets")
+    datasets = pytest.importorskip("datasets", reason="needs datasets: pip install -e '.[datasets]'")
     from cleaner.integrations.datasets import make_batch_cleaner
 
     docs = corpus()

@@ -111,7 +111,7 @@ def _pre_commit(repo: Path, hook: str, *files: str) -> subprocess.CompletedProce
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
-    pytest.importorskip("pre_commit")
+    pytest.importorskip("pre_commit", reason="needs pre-commit: pip install -e '.[test]'")
     repo = tmp_path / "data"
     repo.mkdir()
     _git(repo, "init", "-q")
@@ -144,7 +144,7 @@ def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_readme_pre_commit_snippet_as_written(tmp_path: Path) -> None:
     """The README's configuration, copied as it stands, in a repository of text data."""
-    pytest.importorskip("pre_commit")
+    pytest.importorskip("pre_commit", reason="needs pre-commit: pip install -e '.[test]'")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     snippet = readme.split("### pre-commit", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     repo = tmp_path / "data"

@@ -115,8 +115,8 @@ def test_restore_with_a_malformed_report(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_parquet_column_that_is_not_text(tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow", reason="needs pyarrow: pip install -e '.[parquet]'")
+    pq = pytest.importorskip("pyarrow.parquet", reason="needs pyarrow: pip install -e '.[parquet]'")
     src = tmp_path / "in"
     src.mkdir()
     pq.write_table(pa.table({"text": [1, 2, 3]}), src / "a.parquet")

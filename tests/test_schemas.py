@@ -78,8 +78,8 @@ def test_report_field_matches_the_record_report_schema(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_parquet_side_report_lines_match_their_schema(tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow", reason="needs pyarrow: pip install -e '.[parquet]'")
+    pq = pytest.importorskip("pyarrow.parquet", reason="needs pyarrow: pip install -e '.[parquet]'")
     src = tmp_path / "d.parquet"
     pq.write_table(pa.table({"text": [DIRTY, None, "Plain prose."]}), src)
     assert main([str(src), "-o", str(tmp_path / "out"), "-q"]) == 0
