@@ -268,3 +268,13 @@ def test_datasets_map_without_batched_matches_batched() -> None:
     one_by_one = ds.map(fn)
     assert one_by_one.to_list() == ds.map(fn, batched=True, batch_size=3).to_list()
     assert one_by_one[0]["text"] == Cleaner().clean(docs[next(iter(docs))]).text
+
+
+def test_adapters_refuse_an_unknown_ignore_up_front() -> None:
+    from cleaner.integrations import LazyCleaner
+    from cleaner.integrations.datasets import make_batch_cleaner
+
+    with pytest.raises(RuleError, match="--ignore NV999 matches no rule"):
+        make_batch_cleaner(ignore=["NV999"])
+    with pytest.raises(RuleError, match="--ignore navigatoin matches no rule"):
+        LazyCleaner(ignore=["navigatoin"])
