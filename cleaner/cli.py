@@ -1,37 +1,49 @@
-"""The ``clean`` command. All printing and exit codes live here; the library does neither.
+"""The ``clean`` command. Printing and exit codes live here and in cleaner.console and
+cleaner.subcommands; the library does neither.
 
-``clean PATHS -o OUT`` cleans; ``clean restore``, ``clean rules`` and ``clean rule``
-are subcommands. ``main(argv) -> int`` is the entry point tests and hooks call.
+``clean PATHS -o OUT`` cleans; ``clean restore``, ``clean rules``, ``clean rule``,
+``clean config`` and ``clean learn`` are subcommands (cleaner.subcommands).
+``main(argv) -> int`` is the entry point tests and hooks call.
 
-Exit codes: 0 done; 2 usage or rule-pack error; 3 some inputs could not be cleaned.
+Exit codes, the same in every mode (the table in the README): 0 done; 1 something to act
+on (--check/--diff would change, --fix changed, `rules test` failed, `learn` learned
+nothing); 2 usage, configuration or rule-pack error; 3 some inputs could not be cleaned.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from . import config
-from .engine import Cleaner
-from .examples import check_rule
+from .console import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ColourOption,
+    LazyConsole,
+    colour_on,
+    interactive,
+    progress,
+    reset_colour,
+    returns_exit_code,
+)
+from .engine import Cleaner, _selected
 from .files import (
     SUMMARY_NAME,
     InputError,
     Job,
     UsageError,
+    atomic_output,
     decode_as,
     discover,
-    open_records,
     plan_outputs,
     read_decoded,
     same_file,
@@ -39,55 +51,15 @@ from .files import (
     write_atomic,
 )
 from .interrupts import Interrupted, exit_code, handle_signals, sweep_stale
-from .kinds import KINDS, RuleError
+from .kinds import RuleError
 from .lint import FORMATS, Finding, colourise, findings, fix_in_place, render, unified_diff
-from .model import Rule
 from .records import field_path
-from .replay import ReplayError, restore
-from .report import DocStats, RunSummary, document_report, dumps, edits_from_report, printable, sha256
+from .report import DocStats, RunSummary, document_report, dumps, printable
 from .runner import RunOptions, default_jobs
 from .runner import run as run_jobs
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
-SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn")
+from .subcommands import SUBCOMMANDS, sub_app
 
 clean_app = typer.Typer(add_completion=False, rich_markup_mode=None)
-sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
-
-
-class _Console:
-    """A rich Console made on first use: importing rich is 50 ms of a 0.2 s start-up,
-    which a quiet run (a pre-commit hook, a pipeline step) that prints nothing need not pay."""
-
-    def __init__(self, *, stderr: bool = False, soft_wrap: bool = True) -> None:
-        self._stderr = stderr
-        self._soft_wrap = soft_wrap
-        self._made: Console | None = None
-
-    @property
-    def rich(self) -> Console:
-        if self._made is None:
-            from rich.console import Console
-
-            self._made = Console(stderr=self._stderr, soft_wrap=self._soft_wrap)
-        return self._made
-
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        self.rich.print(*objects, **kwargs)
-
-
-def _exit_code(func: Callable[..., int]) -> Callable[..., None]:
-    """Turn a command's returned exit code into the framework's Exit, which standalone
-    mode otherwise ignores (it would exit 0)."""
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        rc = func(*args, **kwargs)
-        if rc:
-            raise typer.Exit(rc)
-    return wrapper
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -95,12 +67,16 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-def _build(rules: list[Path] | None, select: list[str] | None, ignore: list[str] | None) -> Cleaner:
-    return Cleaner(select=_split(select) or None, ignore=_split(ignore), extra_packs=rules or [])
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"clean (scrape-cleaner) {__version__}")
+        raise typer.Exit()
 
 
 @clean_app.command(help="Strip boilerplate from scraped article text. PATHS are files, folders or - for stdin.")
-@_exit_code
+@returns_exit_code
 def clean_command(
     paths: Annotated[list[str], typer.Argument(help="Text, JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, folders of them, or - for standard input.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output folder: clean text and a .report.json per input, mirroring the input tree.")] = None,
@@ -120,28 +96,50 @@ def clean_command(
     check: Annotated[bool, typer.Option("--check", help="Change nothing; list what would be removed or repaired (exit 1 if anything).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff of what would change (exit 1 if anything).")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Clean the files in place, atomically (exit 1 if any file changed).")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="--check output: text, json, github or sarif.")] = "text",
+    fmt: Annotated[str | None, typer.Option("--format", help="With --check: text (default), json, github or sarif.")] = None,
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
+    stdin_format: Annotated[str, typer.Option("--stdin-format", help="Standard input (-) holds text (default) or jsonl: JSON Lines records, cleaned to standard output one by one (--text-field, --report-field apply).")] = "text",
     encoding: Annotated[str | None, typer.Option("--encoding", help="Read text inputs in this encoding (a Python codec name: cp1252, utf-16, ...) instead of detecting it. Output is UTF-8.")] = None,
     extractor: Annotated[str, typer.Option("--extractor", help="HTML inputs: builtin (main-content extraction) or trafilatura (needs the trafilatura extra); the text packs run on its output.")] = "builtin",
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")] = False,
+    color: ColourOption = "auto",
 ) -> int:
     if extractor not in ("builtin", "trafilatura"):
         raise UsageError(f"--extractor {extractor!r}: choose builtin or trafilatura")
     cfg = config.resolve(paths, config_file)
-    cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
-                      ignore=[*cfg.ignore, *_split(ignore)], extra_packs=[*cfg.rules, *(rules or [])],
-                      profile=profile)
+    extra_packs = [*cfg.rules, *(rules or [])]
+    try:
+        cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
+                          ignore=[*cfg.ignore, *_split(ignore)], extra_packs=extra_packs, profile=profile)
+    except RuleError:
+        _check_config_selectors(Cleaner(extra_packs=extra_packs), cfg)  # name the file when it is at fault
+        raise
+    _check_config_selectors(cleaner, cfg)
     cfg = replace(cfg, exclude=(*cfg.exclude, *(exclude or [])))
-    err = _Console(stderr=True)
+    err = LazyConsole(stderr=True)
     modes = [name for name, on in (("check", check), ("diff", diff), ("fix", fix)) if on]
     if len(modes) > 1:
         raise UsageError(f"choose one of --check, --diff and --fix, not {' and '.join('--' + m for m in modes)}")
+    if fmt is not None and modes != ["check"]:
+        # Only --check has formats; elsewhere the flag would be dropped without a word.
+        raise UsageError("--format chooses how --check lists its findings; add --check or drop --format")
     if modes:
         if output is not None:
             raise UsageError(f"--{modes[0]} works on the inputs themselves; drop -o")
-        if fmt not in FORMATS:
+        if fmt is not None and fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        return _lint(cleaner, cfg, paths, modes[0], fmt, stdin_filename, err, quiet, encoding)
+        return _lint(cleaner, cfg, paths, modes[0], fmt or "text", stdin_filename, err, quiet, encoding)
+    if stdin_format not in ("text", "jsonl"):
+        raise UsageError(f"--stdin-format {stdin_format!r}: choose text or jsonl")
+    if stdin_format == "jsonl":
+        if paths != ["-"] or modes or output is not None:
+            raise UsageError("--stdin-format jsonl reads records from standard input (-) and writes them to "
+                             "standard output; give - as the only input, without -o, --check, --diff or --fix")
+        try:
+            path = field_path(text_field or cfg.text_field or "text")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        return _records_to_stdout(cleaner, path, report_field, report, err, stdin_filename or "-")
     if output is None:
         if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
             raise UsageError("give -o OUT to clean several inputs or a folder; one file or - prints to standard output")
@@ -168,25 +166,37 @@ def clean_command(
     opts = RunOptions(output, n_jobs, path, report_field, rejects, report, extractor)
     summary = RunSummary()
     started = time.perf_counter()
-    with _progress(err, total, enabled=not quiet and _interactive()) as tick:
+    with progress(err, total, enabled=not quiet and interactive()) as tick:
         run_jobs(cleaner, found, opts, summary, tick)
     elapsed = time.perf_counter() - started
     try:
         write_atomic(output / SUMMARY_NAME, dumps(summary.to_dict()).encode())
     except OSError as exc:  # a full disk, say: every output written so far is complete
-        err.print(f"[red]error[/red]: cannot write {output / SUMMARY_NAME}: {exc.strerror or exc}; "
-                  "free some space and rerun", highlight=False)
+        err.error(f"cannot write {output / SUMMARY_NAME}: {exc.strerror or exc}; free some space and rerun")
         return EXIT_FAILED
-    out = _Console(soft_wrap=False)
+    out = LazyConsole(soft_wrap=False)
     if not quiet:
         _print_summary(out, summary)
     if profile and cleaner.timings is not None:
         _print_profile(out, cleaner, elapsed, total)
     for where, reason in summary.failures[:20]:
-        err.print(f"[red]error[/red]: {where}: {reason}", highlight=False)
+        err.error(f"{where}: {reason}")
     if len(summary.failures) > 20:
-        err.print(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
+        err.say(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
     return summary.exit_code()
+
+
+def _check_config_selectors(cleaner: Cleaner, cfg: config.Config) -> None:
+    """A selector in the configuration file that matches no rule is an error naming the
+    file and the key, as a misspelled flag is (per-file ignores are checked here, up
+    front, rather than when the first matching file is cleaned)."""
+    every = [r for p in cleaner.packs for r in p.rules]
+    named = [("select", cfg.select), ("extend-select", cfg.extend_select), ("ignore", cfg.ignore),
+             *((f"per-file-ignores {glob!r}", codes) for glob, codes in cfg.per_file_ignores.items())]
+    for key, keys in named:
+        unknown = [k for k in keys if not any(_selected(r, [k]) for r in every)]
+        if unknown:
+            raise UsageError(f"{cfg.source}: {key}: {', '.join(unknown)} matches no rule; see `clean rules`")
 
 
 def _configured(jobs: Iterable[Job], cfg: config.Config) -> list[Job]:
@@ -207,11 +217,11 @@ def _configured(jobs: Iterable[Job], cfg: config.Config) -> list[Job]:
 
 
 def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt: str, stdin_name: str | None,
-          err: _Console, quiet: bool, encoding: str | None = None) -> int:
+          err: LazyConsole, quiet: bool, encoding: str | None = None) -> int:
     summary = RunSummary()
     found: list[Finding] = []
     out = sys.stdout
-    colour = mode == "diff" and out.isatty() and not os.environ.get("NO_COLOR")
+    colour = mode == "diff" and colour_on(out)
 
     def one(name: str, text: str, source: Path | None, ignore: tuple[str, ...] = (), encoding: str = "utf-8") -> None:
         name = printable(name) or ""  # an undecodable file name must not fail the write to stdout
@@ -260,46 +270,17 @@ def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt
         out.write(render(found, fmt, cleaner.rules))
     out.flush()
     for where, reason in summary.failures:
-        err.print(f"[red]error[/red]: {where}: {reason}", highlight=False)
+        err.error(f"{where}: {reason}")
     if not quiet and fmt == "text":
         verb = {"check": "would change", "diff": "would change", "fix": "changed"}[mode]
-        err.print(f"{summary.changed} of {summary.files} file(s) {verb}; {summary.edits} edit(s), "
-                  f"{summary.flags} flagged", highlight=False)
+        err.say(f"{summary.changed} of {summary.files} file(s) {verb}; {summary.edits} edit(s), "
+                f"{summary.flags} flagged")
     return summary.exit_code(changes_fail=True)
 
 
-def _interactive() -> bool:
-    """A progress bar only for a person at a terminal: not when piped, not under CI."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-@contextmanager
-def _progress(console: _Console, total: int, *, enabled: bool,
-              description: str = "cleaning") -> Iterator[Callable[[int, int], None]]:
-    if not enabled:
-        yield lambda docs, nbytes: None
-        return
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[docs]:,} docs"), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
-    started = time.perf_counter()
-    with Progress(*columns, console=console.rich, transient=True) as bar:
-        task = bar.add_task(description, total=total or None, docs=0, rate="")
-        done = {"docs": 0, "bytes": 0}
-
-        def tick(docs: int, nbytes: int) -> None:
-            done["docs"] += docs
-            done["bytes"] += nbytes
-            dt = max(time.perf_counter() - started, 1e-9)
-            rate = f"{done['docs'] / dt:,.0f} docs/s  {done['bytes'] / dt / 1e6:.1f} MB/s"
-            bar.update(task, advance=nbytes, docs=done["docs"], rate=rate)
-
-        yield tick
-
-
-def _print_profile(console: _Console, cleaner: Cleaner, elapsed: float, nbytes: int) -> None:
+def _print_profile(console: LazyConsole, cleaner: Cleaner, elapsed: float, nbytes: int) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     assert cleaner.timings is not None
     in_rules = sum(cleaner.timings.values())
@@ -310,13 +291,15 @@ def _print_profile(console: _Console, cleaner: Cleaner, elapsed: float, nbytes: 
         table.add_column(col)
     names = {r.code: r.name for r in cleaner.rules}
     for code, secs in cleaner.timings.most_common(20):
-        table.add_row(code, names[code], f"{secs:.3f}", f"{100 * secs / max(elapsed, 1e-9):.1f}%")
+        table.add_row(Text(code), Text(names[code]), f"{secs:.3f}", f"{100 * secs / max(elapsed, 1e-9):.1f}%")
     console.print(table)
 
 
-def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: _Console,
+def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: LazyConsole,
                      extractor: str = "builtin", encoding: str | None = None) -> int:
-    if path != "-" and Path(path).exists() and next(discover([Path(path)])).format == "html":
+    if path != "-" and not Path(path).exists():
+        raise UsageError(f"{path}: no such file or folder")  # as for every other input named
+    if path != "-" and next(discover([Path(path)])).format == "html":
         return _html_to_stdout(cleaner, Path(path), report_path, err, extractor)
     try:
         if path == "-":
@@ -326,7 +309,7 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
             decoded, raw = read_decoded(Path(path), encoding)
         text = decoded.text
     except InputError as exc:
-        err.print(f"[red]error[/red]: {path}: {exc}", highlight=False)
+        err.error(f"{path}: {exc}")
         return EXIT_FAILED
     if report_path is not None and path != "-" and same_file(report_path, Path(path)):
         raise UsageError(f"--report {report_path} is the input itself; name another file")
@@ -341,7 +324,25 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
     return EXIT_OK
 
 
-def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err: _Console, extractor: str) -> int:
+def _records_to_stdout(cleaner: Cleaner, path: tuple[str, ...], report_field: str | None,
+                       report_path: Path | None, err: LazyConsole, name: str) -> int:
+    """JSON Lines on standard input: records to standard output, the side report to
+    --report (or standard error), a bad record passed through and named on standard error."""
+    from .streams import clean_records
+
+    with ExitStack() as stack:
+        reports = None
+        if report_field is None:
+            reports = (stack.enter_context(atomic_output(report_path, split_name(report_path.name)[2]))
+                       if report_path is not None else sys.stderr.buffer)
+        summary = clean_records(cleaner, sys.stdin.buffer, sys.stdout.buffer, reports, path, report_field, name)
+        sys.stdout.flush()
+    for where, reason in summary.failures:
+        err.error(f"{where}: {reason}")
+    return summary.exit_code()
+
+
+def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err: LazyConsole, extractor: str) -> int:
     from .html.api import PageError, clean_html
     from .html.report import html_report
 
@@ -349,7 +350,7 @@ def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err:
         raw = path.read_bytes()
         res = clean_html(raw, cleaner=cleaner, extractor=extractor)  # type: ignore[arg-type]
     except (OSError, ImportError, PageError) as exc:
-        err.print(f"[red]error[/red]: {path}: {getattr(exc, 'strerror', None) or exc}", highlight=False)
+        err.error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
         return EXIT_FAILED
     if report_path is not None and same_file(report_path, path):
         raise UsageError(f"--report {report_path} is the input itself; name another file")
@@ -363,8 +364,9 @@ def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err:
     return EXIT_OK
 
 
-def _print_summary(console: _Console, s: RunSummary) -> None:
+def _print_summary(console: LazyConsole, s: RunSummary) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="cleaner", show_header=False, box=None)
     if s.files or not s.records:
@@ -383,175 +385,14 @@ def _print_summary(console: _Console, s: RunSummary) -> None:
         for col in ("code", "name", "edits"):
             top.add_column(col)
         for code, n in s.per_rule.most_common(10):
-            top.add_row(code, s.names[code], str(n))
+            top.add_row(Text(code), Text(s.names[code]), str(n))
         console.print(top)
-
-
-@sub_app.command("restore", help="Rebuild the original input from a clean output and its report.")
-@_exit_code
-def restore_command(
-    output_file: Annotated[Path, typer.Argument(help="The clean text written by clean.")],
-    report_file: Annotated[Path, typer.Argument(help="Its .report.json.")],
-    dest: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of standard output.")] = None,
-) -> int:
-    try:
-        # The output is always UTF-8, whatever it holds (a NUL, say): no detection here.
-        text = decode_as(output_file.read_bytes(), "utf-8").text
-        data = _report_for(output_file, report_file)
-        edits = edits_from_report(data)
-    except (InputError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"cannot read {output_file} with {report_file}: {exc}") from exc
-    try:
-        original = restore(text, edits).encode(data.get("input", {}).get("encoding", "utf-8"))
-    except ReplayError as exc:
-        raise UsageError(f"{report_file} does not fit {output_file}: {exc}") from exc
-    if sha256(original) != data.get("input", {}).get("sha256"):
-        raise UsageError(f"restored text does not match the input hash in {report_file}; was the output edited?")
-    if dest is None:
-        sys.stdout.buffer.write(original)
-        sys.stdout.flush()
-    else:
-        write_atomic(dest, original)
-    return EXIT_OK
-
-
-def _report_for(output_file: Path, report_file: Path) -> dict[str, Any]:
-    """The report of ``output_file``: the whole file, or from a JSON Lines file of
-    reports (``clean -o OUT --report all.jsonl``) the line whose output is that file."""
-    if split_name(report_file.name)[1].lower() not in (".jsonl", ".ndjson"):
-        return json.loads(report_file.read_text(encoding="utf-8"))
-    with open_records(report_file) as stream:
-        for raw in stream:
-            data = json.loads(raw)
-            where = (data.get("output") or {}).get("path")
-            if where and (Path(where) == output_file or same_file(Path(where), output_file)):
-                return data
-    raise ValueError(f"no line of {report_file} is the report of {output_file}")
-
-
-@sub_app.command("rules", help="List every rule (code, name, pack, kind, safety, status), or `rules test PACK...` to check packs.")
-@_exit_code
-def rules_command(
-    args: Annotated[list[str] | None, typer.Argument(help="Nothing to list the rules; `test PACK...` to validate packs and run their examples.")] = None,
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
-) -> int:
-    if args and args[0] == "test":
-        return _test_packs([Path(a) for a in args[1:]])
-    if args:
-        raise UsageError(f"unknown `clean rules` action {args[0]!r}; use `clean rules` or `clean rules test PACK...`")
-    from rich.table import Table
-
-    table = Table()
-    for col in ("code", "name", "pack", "kind", "safety", "status"):
-        table.add_column(col)
-    for r in _build(rules, None, None).rules:
-        table.add_row(r.code, r.name, r.pack, r.kind, _safety(r),
-                      "flags only" if r.flags_only else "active")
-    _Console().print(table)
-    return EXIT_OK
-
-
-def _safety(rule: Rule) -> str:
-    return KINDS[rule.kind].effect
-
-
-def _test_packs(paths: list[Path]) -> int:
-    """Validate user packs and run their examples with the default packs beside them,
-    as `--rules` would use them."""
-    if not paths:
-        raise UsageError("name the packs to test: clean rules test my_pack.toml")
-    cleaner = Cleaner(extra_packs=paths)  # a broken pack raises RuleError: file, rule, key, line
-    mine = [r for p in cleaner.packs[-len(paths):] for r in p.rules]
-    failures = [f for r in mine for f in check_rule(cleaner, r)]
-    examples = sum(len(r.examples) for r in mine)
-    for f in failures:
-        print(f"{f.rule.source}: {f.rule.code} {f.rule.name}: {f.example.expect} example {f.example.text[:60]!r}: {f.problem}")
-    print(f"{len(mine)} rules, {examples} examples: "
-          f"{'all passed' if not failures else f'{len(failures)} failed'}")
-    return 1 if failures else EXIT_OK
-
-
-@sub_app.command("rule", help="Explain one rule: what it removes, why, and its examples.")
-@_exit_code
-def rule_command(
-    code: Annotated[str, typer.Argument(help="A rule code such as CM001, or a rule name.")],
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
-) -> int:
-    for r in _build(rules, None, None).rules:
-        retired = r.options.get("replaces", ())
-        if code in (r.code, r.name) or code in retired:
-            lines = [f"# {r.code} {r.name}", "", f"Pack: {r.pack}    Kind: {r.kind}", "",
-                     *([f"Replaces the retired {', '.join(retired)}.", ""] if retired else []),
-                     "## What it removes", "", r.message, "", "## Why it is boilerplate", "", r.why, ""]
-            for expect, title in (("remove", "## Example it removes"), ("keep", "## Example it keeps")):
-                ex = [e for e in r.examples if e.expect == expect]
-                if ex:
-                    lines += [title, "", *("    " + ln for ln in ex[0].text.splitlines()), ""]
-            print("\n".join(lines))
-            return EXIT_OK
-    raise UsageError(f"no rule {code!r}; `clean rules` lists them")
-
-
-@sub_app.command("config", help="Print the configuration a run on PATHS would use, and where it comes from.")
-@_exit_code
-def config_command(
-    paths: Annotated[list[str] | None, typer.Argument(help="Inputs, to find the nearest configuration from.")] = None,
-    config_file: Annotated[Path | None, typer.Option("--config", help="A cleaner.toml or pyproject.toml to read.")] = None,
-) -> int:
-    cfg = config.resolve(paths or ["."], config_file)
-    print(json.dumps(cfg.as_dict(), indent=2))
-    return EXIT_OK
-
-
-@sub_app.command("learn", help="Learn a rule pack from a corpus: lines that recur across many documents (docs/learn.md).")
-@_exit_code
-def learn_command(
-    corpus: Annotated[list[Path], typer.Argument(help="Folders of text or HTML, or JSON Lines files.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The pack to write (TOML).")],
-    text_field: Annotated[str, typer.Option("--text-field", help="JSONL: the text field (dots reach into objects).")] = "text",
-    site_field: Annotated[str | None, typer.Option("--site-field", help="JSONL: the site, domain or URL field "
-                                                   "(default: the first of site, domain, url).")] = None,
-    min_docs: Annotated[int, typer.Option("--min-docs", help="A line must recur in at least this many documents.")] = 5,
-    min_share: Annotated[float, typer.Option("--min-share", help="...and in this share of its site's documents "
-                                             "(of the corpus, for lines counted corpus-wide).")] = 0.2,
-    max_length: Annotated[int, typer.Option("--max-length", help="Longer lines are never learned (characters).")] = 200,
-    prefix: Annotated[str, typer.Option("--prefix", help="Code prefix of the learned rules (2-4 capitals).")] = "LRN",
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar, no summary.")] = False,
-) -> int:
-    from .learn import Corpus, LearnOptions, learn
-
-    try:
-        options = LearnOptions(min_docs=min_docs, min_share=min_share, max_length=max_length, prefix=prefix)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    docs = Corpus(corpus, text_field=text_field, site_field=site_field)
-    if any(same_file(output, p) for p, _ in docs.files()):
-        raise UsageError(f"{output} is one of the inputs; write the pack elsewhere")
-    err = _Console(stderr=True)
-    with _progress(err, docs.total_bytes(), enabled=not quiet and _interactive(), description="learning") as tick:
-        result = learn(docs, options, progress=lambda d: tick(1, d.nbytes))
-    if docs.skipped:
-        err.print(f"{docs.skipped} input(s) skipped: {'; '.join(docs.reasons[:3])}", highlight=False)
-    if not result.pack.text:
-        err.print(f"no rule learned from {result.docs} documents: no line recurs in {min_docs} documents and "
-                  f"{min_share:.0%} of its site; try a lower --min-docs or --min-share", highlight=False)
-        return 1
-    write_atomic(output, result.pack.text.encode("utf-8"))
-    if not quiet:
-        reasons: dict[str, int] = {}
-        for r in result.rejected:
-            reasons[r.reason] = reasons.get(r.reason, 0) + 1
-        left = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
-        err.print(f"{len(result.pack.rules)} rules from {result.docs} documents written to {output}; "
-                  f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
-                  f"(most: a default rule removes the line already). Review them, then "
-                  f"`clean rules test {output}`.", highlight=False)
-    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (pre-commit-hooks convention)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    reset_colour()
     app = sub_app if args and args[0] in SUBCOMMANDS else clean_app
     command = typer.main.get_command(app)
     try:
@@ -562,14 +403,13 @@ def main(argv: list[str] | None = None) -> int:
     except (Interrupted, KeyboardInterrupt) as exc:
         # Every output is renamed into place only when complete, and the temporary file
         # of the one being written is removed as this unwinds: nothing is half-written.
-        _Console(stderr=True).print(
-            f"[red]{exc or 'interrupted'}[/red]: the files written so far are complete; "
-            "run the same command again to finish", highlight=False)
+        LazyConsole(stderr=True).error("the files written so far are complete; run the same command again to finish",
+                                    label=str(exc or "interrupted"))
         return exit_code(exc)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
     except (UsageError, RuleError) as exc:
-        _Console(stderr=True).print(f"[red]error[/red]: {exc}", highlight=False)
+        LazyConsole(stderr=True).error(str(exc))
         return EXIT_USAGE
     return rc if isinstance(rc, int) else EXIT_OK
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from .kinds import KINDS, CompiledRule, RuleError, compile_rule
 from .lines import Lines
@@ -83,10 +83,10 @@ class Cleaner:
         check_codes_unique(chosen)
         self.packs: tuple[Pack, ...] = tuple(chosen)
         every = [r for p in chosen for r in p.rules]
-        if select:
-            unknown = [k for k in select if not any(_selected(r, [k]) for r in every)]
-            if unknown:
-                raise RuleError(f"--select {', '.join(unknown)} matches no rule; see `clean rules`")
+        for flag, keys in (("--select", select or ()), ("--ignore", ignore)):
+            unknown = [k for k in keys if not any(_selected(r, [k]) for r in every)]
+            if unknown:  # a typo must not leave every rule running unnoticed
+                raise RuleError(f"{flag} {', '.join(unknown)} matches no rule; see `clean rules`")
         keep = [r for r in every if (not select or _selected(r, select)) and not _selected(r, ignore)]
         needed = {c for r in keep if r.kind == "repair" for c in r.options.get("requires", [])}
         by_code = {r.code: r for r in every}
@@ -146,20 +146,33 @@ class Cleaner:
         return self._passes.run(text, lines or Lines(text), cands, later, detectors)
 
     def filter(self, items: Iterable[str | Mapping[str, Any]], *, text_field: str = "text",
-               edits_field: str | None = "cleaner_edits", drop_empty: bool = False
+               edits_field: str | None = "cleaner_edits", drop_empty: bool = False,
+               errors: Literal["mark", "raise"] = "mark", error_field: str = "cleaner_error",
                ) -> Iterator[CleanResult | dict[str, Any]]:
         """Clean a stream: strings give CleanResults; records give copies with the text
         field cleaned and the edits (as dicts) under ``edits_field``. With ``drop_empty``
-        records and texts that clean to nothing are left out."""
+        records and texts that clean to nothing are left out. A record without the text
+        field, or whose field is not a string, comes back unchanged but for the reason
+        under ``error_field``, as the CLI passes it through; ``errors="raise"`` raises
+        KeyError or TypeError instead."""
         for item in items:
             if isinstance(item, str):
                 res = self.clean(item)
                 if not (drop_empty and not res.text.strip()):
                     yield res
                 continue
-            if text_field not in item:
-                raise KeyError(f"record has no field {text_field!r}; pass text_field=")
-            res = self.clean(item[text_field])
+            text = item.get(text_field)
+            if not isinstance(text, str):
+                missing = text_field not in item
+                problem = (f"record has no field {text_field!r}; pass text_field=" if missing
+                           else f"record field {text_field!r} is {type(text).__name__}, not a string")
+                if errors == "raise":
+                    raise KeyError(problem) if missing else TypeError(problem)
+                if errors != "mark":
+                    raise ValueError(f"errors={errors!r}: choose 'mark' or 'raise'")
+                yield {**item, error_field: problem}
+                continue
+            res = self.clean(text)
             if drop_empty and not res.text.strip():
                 continue
             out = dict(item)

@@ -226,3 +226,28 @@ def test_rules_listing_shows_safety(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--rules", str(ROOT / "fixtures" / "packs" / "gated_repair.toml")]) == 0
     out = capsys.readouterr().out
     assert "rewrites" in out and "removes" in out and "gates repairs" in out and "weighs" in out
+
+
+def test_bracketed_names_print_as_they_are(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """User text is never read as console markup: [draft] is not a style tag."""
+    f = tmp_path / "notes[draft].txt"
+    f.write_bytes(b"\x00\x01\x02binary\xff\xfe")
+    assert main([str(f), "-o", str(tmp_path / "out"), "-q"]) == 3
+    assert f"error: {f}: " in capsys.readouterr().err
+    (tmp_path / "pyproject.toml").write_text('[tool.cleaner]\nignroe = ["NV"]\n', encoding="utf-8")
+    assert main(["--check", str(tmp_path / "notes[draft].txt")]) == 2
+    assert f"error: {tmp_path / 'pyproject.toml'}: [tool.cleaner]: unknown key 'ignroe'" in capsys.readouterr().err
+
+
+def test_unknown_ignore_is_an_error_in_flags_and_configuration(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("Story.\n\nRead More\n", encoding="utf-8")
+    assert main(["--check", str(f), "--ignore", "NV,XX9"]) == 2
+    assert "error: --ignore XX9 matches no rule; see `clean rules`" in capsys.readouterr().err
+    cfg = tmp_path / "cleaner.toml"
+    for body, key in (('ignore = ["NV", "navigaton"]', "ignore"), ('select = ["CMM"]', "select"),
+                      ('[per-file-ignores]\n"*.txt" = ["CM9"]', "per-file-ignores '*.txt'")):
+        cfg.write_text(body + "\n", encoding="utf-8")
+        assert main(["--check", str(f)]) == 2
+        assert f"error: {cfg}: {key}: " in capsys.readouterr().err

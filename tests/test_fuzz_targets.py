@@ -14,10 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
 REGRESSIONS = Path(__file__).resolve().parent / "fuzz_regressions"
 
-pytest.importorskip("atheris")
-
 
 def _fuzz(target: str, tmp_path: Path, seconds: int = 4) -> subprocess.CompletedProcess[str]:
+    pytest.importorskip("atheris", reason="the fuzz runs need atheris: pip install -e '.[fuzz]'")
     corpus = tmp_path / "corpus"
     shutil.copytree(FUZZ / "corpus" / target, corpus)
     return subprocess.run([sys.executable, str(FUZZ / f"fuzz_{target}.py"), f"-max_total_time={seconds}",
@@ -25,6 +24,7 @@ def _fuzz(target: str, tmp_path: Path, seconds: int = 4) -> subprocess.Completed
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", [
     "engine",
     "loader",
@@ -36,6 +36,7 @@ def test_short_fuzz_run_finds_no_crash(target: str, tmp_path: Path) -> None:
     assert "DONE" in proc.stderr  # it really ran
 
 
+@pytest.mark.slow
 def test_short_html_fuzz_run_finds_no_crash(tmp_path: Path) -> None:
     proc = _fuzz("html", tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from corpora import SCRAPINGHUB as CORPUS
+from corpora import missing
 from invariants import assert_invariants
 
 from cleaner import Cleaner, RuleError
@@ -19,7 +21,6 @@ from cleaner.report import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "fixtures" / "html"
-CORPUS = ROOT.parent / "shared" / "corpora" / "scrapinghub-article-extraction-benchmark"
 CLEANER = Cleaner()
 
 
@@ -198,8 +199,9 @@ def test_empty_and_tagless_input() -> None:
         clean_html(42)  # type: ignore[arg-type]
 
 
+@pytest.mark.integration
 def test_trafilatura_composition() -> None:
-    pytest.importorskip("trafilatura")
+    pytest.importorskip("trafilatura", reason="needs trafilatura: pip install -e '.[trafilatura]'")
     res = clean_html(page("blog_post.html"), extractor="trafilatura")
     # only the comment and sidebar rules run before trafilatura; the rest would cost it recall
     assert res.extractor == "trafilatura" and {r.rule for r in res.removals} <= {"HT001", "HT010"}
@@ -387,7 +389,8 @@ def test_cli_sniffs_an_explicit_file_and_prints_the_text(tmp_path: Path) -> None
 
 # -- quality floor --------------------------------------------------------------------
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the scrapinghub corpus is not checked out beside the repo")
+@pytest.mark.integration
+@pytest.mark.skipif(not (CORPUS / "ground-truth.json").is_file(), reason=missing(CORPUS))
 def test_quality_floor_on_scrapinghub() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     import shingles

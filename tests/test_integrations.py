@@ -57,8 +57,9 @@ def test_corpus_has_what_the_tests_need() -> None:
 # -- datatrove ----------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_datatrove_local_executor_two_tasks(tmp_path: Path) -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     pytest.importorskip("orjson")  # JsonlReader/JsonlWriter need it
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
@@ -121,8 +122,9 @@ def total(stat: int | float | dict[str, Any]) -> float:
     return stat["total"] if isinstance(stat, dict) else stat
 
 
+@pytest.mark.integration
 def test_datatrove_step_in_process_options(tmp_path: Path) -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     pytest.importorskip("orjson")
     from datatrove.data import Document
     from datatrove.pipeline.writers import JsonlWriter
@@ -152,8 +154,9 @@ def test_datatrove_step_in_process_options(tmp_path: Path) -> None:
     assert {e["rule"] for e in dropped["metadata"]["cleaner_edits"]} == {"CM001", "CM002"}
 
 
+@pytest.mark.integration
 def test_datatrove_step_pickles_without_its_cleaner() -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     import dill
 
     from cleaner.integrations.datatrove import CleanerStep
@@ -168,8 +171,9 @@ def test_datatrove_step_pickles_without_its_cleaner() -> None:
         assert copy.lazy_cleaner.cleaner.clean(text).text == Cleaner(ignore=["NV"]).clean(text).text
 
 
+@pytest.mark.integration
 def test_datatrove_step_checks_options_up_front(tmp_path: Path) -> None:
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove", reason="needs datatrove: pip install -e '.[datatrove]'")
     from cleaner.integrations.datatrove import CleanerStep
 
     with pytest.raises(RuleError, match="matches no rule"):
@@ -190,8 +194,9 @@ def test_missing_datatrove_says_what_to_install(monkeypatch: pytest.MonkeyPatch)
 # -- datasets -----------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_datasets_map_batched_two_processes() -> None:
-    datasets = pytest.importorskip("datasets")
+    datasets = pytest.importorskip("datasets", reason="needs datasets: pip install -e '.[datasets]'")
     from cleaner.integrations.datasets import decode_edits, make_batch_cleaner
 
     docs = corpus()
@@ -209,8 +214,9 @@ def test_datasets_map_batched_two_processes() -> None:
     assert json.loads(out[list(docs).index("plain")]["cleaner_edits"]) == []
 
 
+@pytest.mark.integration
 def test_datasets_function_options_nulls_and_fingerprint() -> None:
-    datasets = pytest.importorskip("datasets")
+    datasets = pytest.importorskip("datasets", reason="needs datasets: pip install -e '.[datasets]'")
     from datasets.fingerprint import Hasher
 
     from cleaner.integrations.datasets import decode_edits, make_batch_cleaner
@@ -238,3 +244,37 @@ def test_datasets_function_options_nulls_and_fingerprint() -> None:
     assert decode_edits(edits[1]) == [] and decode_edits(None) == []
     with pytest.raises(KeyError, match="text_column"):
         make_batch_cleaner()({"body": ["x"]})
+
+
+def test_datasets_function_on_one_row_cleans_that_row() -> None:
+    """Without batched=True, map hands over one row: its text is not a batch of characters."""
+    from cleaner.integrations.datasets import decode_edits, make_batch_cleaner
+
+    fn = make_batch_cleaner()
+    row = fn({"id": 1, "text": EMPTIED})
+    assert row["text"] == "" and [e.rule for e in decode_edits(row["cleaner_edits"])] == ["CM001", "CM002"]
+    assert fn({"text": None}) == {"text": None, "cleaner_edits": "[]"}
+    assert make_batch_cleaner(edits_column=None)({"text": PLAIN}) == {"text": PLAIN}
+
+
+@pytest.mark.integration
+def test_datasets_map_without_batched_matches_batched() -> None:
+    datasets = pytest.importorskip("datasets", reason="needs datasets: pip install -e '.[datasets]'")
+    from cleaner.integrations.datasets import make_batch_cleaner
+
+    docs = corpus()
+    ds = datasets.Dataset.from_dict({"id": list(docs), "text": [*list(docs.values())[:-1], None]})
+    fn = make_batch_cleaner()
+    one_by_one = ds.map(fn)
+    assert one_by_one.to_list() == ds.map(fn, batched=True, batch_size=3).to_list()
+    assert one_by_one[0]["text"] == Cleaner().clean(docs[next(iter(docs))]).text
+
+
+def test_adapters_refuse_an_unknown_ignore_up_front() -> None:
+    from cleaner.integrations import LazyCleaner
+    from cleaner.integrations.datasets import make_batch_cleaner
+
+    with pytest.raises(RuleError, match="--ignore NV999 matches no rule"):
+        make_batch_cleaner(ignore=["NV999"])
+    with pytest.raises(RuleError, match="--ignore navigatoin matches no rule"):
+        LazyCleaner(ignore=["navigatoin"])

@@ -73,7 +73,34 @@ def test_filter_over_texts_and_records() -> None:
     assert records[0]["id"] == 1 and records[0]["text"] == "Story.\n"
     assert records[0]["cleaner_edits"][0]["rule"] == "NV001"
     with pytest.raises(KeyError, match="no field 'body'"):
-        list(cl.filter([{"text": "x"}], text_field="body"))
+        list(cl.filter([{"text": "x"}], text_field="body", errors="raise"))
+    with pytest.raises(TypeError, match="'text' is NoneType, not a string"):
+        list(cl.filter([{"text": None}], errors="raise"))
+
+
+def test_filter_passes_bad_records_through_marked() -> None:
+    """As the CLI does: the stream goes on, and each bad record says what is wrong."""
+    cl = Cleaner()
+    records = [{"id": 1, "body": "x"}, {"id": 2, "text": None}, {"id": 3, "text": 7},
+               {"id": 4, "text": "Story.\n\nRead More"}]
+    out = list(cl.filter(records))
+    assert out[:3] == [
+        {"id": 1, "body": "x", "cleaner_error": "record has no field 'text'; pass text_field="},
+        {"id": 2, "text": None, "cleaner_error": "record field 'text' is NoneType, not a string"},
+        {"id": 3, "text": 7, "cleaner_error": "record field 'text' is int, not a string"},
+    ]
+    assert out[3]["text"] == "Story.\n" and "cleaner_error" not in out[3]
+    assert list(cl.filter([{"t": None}], text_field="t", error_field="why"))[0]["why"].endswith("not a string")
+    with pytest.raises(ValueError, match="choose 'mark' or 'raise'"):
+        list(cl.filter([{"t": None}], text_field="t", errors="ignore"))  # type: ignore[arg-type]
+
+
+def test_unknown_ignore_is_an_error_like_select() -> None:
+    with pytest.raises(RuleError, match="--ignore NV999 matches no rule"):
+        Cleaner(ignore=["NV999"])
+    with pytest.raises(RuleError, match="--select CX matches no rule"):
+        Cleaner(select=["CX"])
+    assert Cleaner(ignore=["NV", "leave-a-reply", "comments"]).rules
 
 
 def test_non_str_is_refused() -> None:

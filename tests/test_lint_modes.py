@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,10 @@ def _pre_commit(repo: Path, hook: str, *files: str) -> subprocess.CompletedProce
                           env={**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pc-home")})
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
-    pytest.importorskip("pre_commit")
+    pytest.importorskip("pre_commit", reason="needs pre-commit: pip install -e '.[test]'")
     repo = tmp_path / "data"
     repo.mkdir()
     _git(repo, "init", "-q")
@@ -137,6 +139,35 @@ def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
     off = _pre_commit(repo, "cleaner-fix", "quoted.txt")
     assert off.returncode == 0, off.stdout + off.stderr
     assert (repo / "quoted.txt").read_text(encoding="utf-8") == DIRTY
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_readme_pre_commit_snippet_as_written(tmp_path: Path) -> None:
+    """The README's configuration, copied as it stands, in a repository of text data."""
+    pytest.importorskip("pre_commit", reason="needs pre-commit: pip install -e '.[test]'")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("### pre-commit", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    repo = tmp_path / "data"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
+    (repo / "article.txt").write_text(DIRTY, encoding="utf-8")
+    (repo / "tidy.md").write_text(CLEAN, encoding="utf-8")
+    _git(repo, "add", ".")
+    # The `clean` of the environment running the tests, as `language: system` expects.
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pc-home"),
+           "PATH": sysconfig.get_path("scripts") + os.pathsep + os.environ.get("PATH", "")}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=repo,
+                              capture_output=True, text=True, timeout=120, env=env)
+
+    fix = run()
+    assert fix.returncode == 1, fix.stdout + fix.stderr
+    assert "Fixing article.txt" in fix.stdout and "tidy.md" not in fix.stdout
+    assert (repo / "article.txt").read_text(encoding="utf-8") == CLEAN
+    again = run()
+    assert again.returncode == 0, again.stdout + again.stderr
 
 
 def test_check_stdin_with_a_name(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from corpora import missing
+
+pytestmark = pytest.mark.integration
 
 # Precision floors per source, pinned to the figures measured with the default packs
 # (`python3 bench/eval_text.py`, truncated to 4 places). Raising a floor is welcome;
@@ -38,7 +41,7 @@ ev = _load_eval()
 @pytest.fixture(scope="module")
 def results() -> dict:
     if not (ev.DEFAULT_CORPUS / "ground-truth.json").is_file():
-        pytest.skip(f"benchmark corpus not present at {ev.DEFAULT_CORPUS}")
+        pytest.skip(missing(ev.DEFAULT_CORPUS))
     from cleaner import Cleaner
 
     cl = Cleaner()

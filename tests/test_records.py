@@ -127,9 +127,10 @@ def test_jobs_give_identical_output(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
 
 
+@pytest.mark.integration
 def test_parquet(tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow", reason="needs pyarrow: pip install -e '.[parquet]'")
+    pq = pytest.importorskip("pyarrow.parquet", reason="needs pyarrow: pip install -e '.[parquet]'")
     src = tmp_path / "in"
     src.mkdir()
     texts = [p.read_bytes().decode() for p in SEEDS] + [None, "plain prose."]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 from invariants import assert_invariants
+from operations import growth
 
 from cleaner import Cleaner, clean
 from cleaner.cli import main
@@ -85,10 +85,9 @@ def test_stacked_spans_go_in_one_pass(text: str) -> None:
 
 
 def test_mojibake_on_long_repetitive_lines_is_linear() -> None:
-    started = time.perf_counter()
     res = clean("cafÃ© " * 2000)
     assert res.text == "café " * 2000
-    assert time.perf_counter() - started < 5, "mojibake repair must not be super-linear"
+    assert growth(CL.clean, lambda n: "cafÃ© " * n, 2000) < 4.5, "mojibake repair must not be super-linear"
 
 
 @pytest.mark.parametrize("text, kept", [
@@ -114,9 +113,10 @@ def test_restore_with_a_malformed_report(tmp_path: Path) -> None:
     assert main(["restore", str(tmp_path / "a.txt"), str(tmp_path / "a.json")]) == 2
 
 
+@pytest.mark.integration
 def test_parquet_column_that_is_not_text(tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow", reason="needs pyarrow: pip install -e '.[parquet]'")
+    pq = pytest.importorskip("pyarrow.parquet", reason="needs pyarrow: pip install -e '.[parquet]'")
     src = tmp_path / "in"
     src.mkdir()
     pq.write_table(pa.table({"text": [1, 2, 3]}), src / "a.parquet")

@@ -28,6 +28,8 @@ __all__ = ["BatchCleaner", "decode_edits", "encode_edits", "make_batch_cleaner"]
 class BatchCleaner:
     """Callable for ``Dataset.map(fn, batched=True)``: cleans ``text_column`` in place and
     writes the edits, as a JSON string per row, to ``edits_column`` (``None``: no column).
+    Without ``batched=True`` it gets one row and returns that row's cells, the same
+    result, more slowly.
 
     A ``None`` text stays ``None`` with no edits. Picklable (and dill-hashable, so
     datasets' cache fingerprint is stable): the compiled Cleaner is built lazily in
@@ -40,9 +42,14 @@ class BatchCleaner:
         self.edits_column = edits_column
         self.lazy_cleaner = lazy_cleaner if lazy_cleaner is not None else LazyCleaner()
 
-    def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+    def __call__(self, batch: Mapping[str, Any]) -> dict[str, Any]:
         if self.text_column not in batch:
             raise KeyError(f"batch has no column {self.text_column!r}; pass text_column=")
+        column = batch[self.text_column]
+        if column is None or isinstance(column, str):
+            # Dataset.map without batched=True hands over one row: its text is a string,
+            # which the loop below would take for a batch of one-character texts.
+            return self._row(column)
         cleaner = self.lazy_cleaner.cleaner
         texts: list[str | None] = []
         edits: list[str] = []
@@ -54,10 +61,15 @@ class BatchCleaner:
             res = cleaner.clean(text)
             texts.append(res.text)
             edits.append(encode_edits(res.edits))
-        out: dict[str, list[Any]] = {self.text_column: texts}
+        out: dict[str, Any] = {self.text_column: texts}
         if self.edits_column is not None:
             out[self.edits_column] = edits
         return out
+
+    def _row(self, text: str | None) -> dict[str, Any]:
+        """One row (``Dataset.map`` without ``batched=True``): the same cells as a batch's."""
+        batch = self({self.text_column: [text]})
+        return {name: values[0] for name, values in batch.items()}
 
 
 def make_batch_cleaner(text_column: str = "text", edits_column: str | None = "cleaner_edits", *,

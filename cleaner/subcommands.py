@@ -1,0 +1,197 @@
+"""The subcommands: ``clean restore``, ``clean rules``, ``clean rule``, ``clean config``
+and ``clean learn``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import config
+from .console import EXIT_FOUND, EXIT_OK, ColourOption, LazyConsole, interactive, progress, returns_exit_code
+from .engine import Cleaner
+from .examples import check_rule
+from .files import InputError, UsageError, decode_as, open_records, same_file, split_name, write_atomic
+from .kinds import KINDS
+from .model import Rule
+from .replay import ReplayError, restore
+from .report import edits_from_report, sha256
+
+SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn")
+sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
+
+
+def _build(rules: list[Path] | None) -> Cleaner:
+    return Cleaner(extra_packs=rules or [])
+
+
+@sub_app.command("restore", help="Rebuild the original input from a clean output and its report.")
+@returns_exit_code
+def restore_command(
+    output_file: Annotated[Path, typer.Argument(help="The clean text written by clean.")],
+    report_file: Annotated[Path, typer.Argument(help="Its .report.json.")],
+    dest: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of standard output.")] = None,
+) -> int:
+    try:
+        # The output is always UTF-8, whatever it holds (a NUL, say): no detection here.
+        text = decode_as(output_file.read_bytes(), "utf-8").text
+        data = _report_for(output_file, report_file)
+        edits = edits_from_report(data)
+    except (InputError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"cannot read {output_file} with {report_file}: {exc}") from exc
+    try:
+        original = restore(text, edits).encode(data.get("input", {}).get("encoding", "utf-8"))
+    except ReplayError as exc:
+        raise UsageError(f"{report_file} does not fit {output_file}: {exc}") from exc
+    if sha256(original) != data.get("input", {}).get("sha256"):
+        raise UsageError(f"restored text does not match the input hash in {report_file}; was the output edited?")
+    if dest is None:
+        sys.stdout.buffer.write(original)
+        sys.stdout.flush()
+    else:
+        write_atomic(dest, original)
+    return EXIT_OK
+
+
+def _report_for(output_file: Path, report_file: Path) -> dict[str, Any]:
+    """The report of ``output_file``: the whole file, or from a JSON Lines file of
+    reports (``clean -o OUT --report all.jsonl``) the line whose output is that file."""
+    if split_name(report_file.name)[1].lower() not in (".jsonl", ".ndjson"):
+        return json.loads(report_file.read_text(encoding="utf-8"))
+    with open_records(report_file) as stream:
+        for raw in stream:
+            data = json.loads(raw)
+            where = (data.get("output") or {}).get("path")
+            if where and (Path(where) == output_file or same_file(Path(where), output_file)):
+                return data
+    raise ValueError(f"no line of {report_file} is the report of {output_file}")
+
+
+@sub_app.command("rules", help="List every rule (code, name, pack, kind, safety, status), or `rules test PACK...` to check packs.")
+@returns_exit_code
+def rules_command(
+    args: Annotated[list[str] | None, typer.Argument(help="Nothing to list the rules; `test PACK...` to validate packs and run their examples.")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="The listing: text (aligned columns) or json (an array of objects).")] = "text",
+) -> int:
+    if args and args[0] == "test":
+        return _test_packs([Path(a) for a in args[1:]])
+    if args:
+        raise UsageError(f"unknown `clean rules` action {args[0]!r}; use `clean rules` or `clean rules test PACK...`")
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format {fmt!r}: choose text or json")
+    rows = [{"code": r.code, "name": r.name, "pack": r.pack, "kind": r.kind, "safety": _safety(r),
+             "status": "flags only" if r.flags_only else "active"}
+            for r in _build(rules).rules]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    # Plain columns as wide as their longest cell: nothing is cut to a terminal's width,
+    # and a pipe gets the same text as a screen.
+    columns = list(rows[0]) if rows else ["code", "name", "pack", "kind", "safety", "status"]
+    widths = {c: max([len(c), *(len(row[c]) for row in rows)]) for c in columns}
+    for row in [{c: c for c in columns}, *rows]:
+        sys.stdout.write("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip() + "\n")
+    return EXIT_OK
+
+
+def _safety(rule: Rule) -> str:
+    return KINDS[rule.kind].effect
+
+
+def _test_packs(paths: list[Path]) -> int:
+    """Validate user packs and run their examples with the default packs beside them,
+    as `--rules` would use them."""
+    if not paths:
+        raise UsageError("name the packs to test: clean rules test my_pack.toml")
+    cleaner = Cleaner(extra_packs=paths)  # a broken pack raises RuleError: file, rule, key, line
+    mine = [r for p in cleaner.packs[-len(paths):] for r in p.rules]
+    failures = [f for r in mine for f in check_rule(cleaner, r)]
+    examples = sum(len(r.examples) for r in mine)
+    for f in failures:
+        print(f"{f.rule.source}: {f.rule.code} {f.rule.name}: {f.example.expect} example {f.example.text[:60]!r}: {f.problem}")
+    print(f"{len(mine)} rules, {examples} examples: "
+          f"{'all passed' if not failures else f'{len(failures)} failed'}")
+    return EXIT_FOUND if failures else EXIT_OK
+
+
+@sub_app.command("rule", help="Explain one rule: what it removes, why, and its examples.")
+@returns_exit_code
+def rule_command(
+    code: Annotated[str, typer.Argument(help="A rule code such as CM001, or a rule name.")],
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
+) -> int:
+    for r in _build(rules).rules:
+        retired = r.options.get("replaces", ())
+        if code in (r.code, r.name) or code in retired:
+            lines = [f"# {r.code} {r.name}", "", f"Pack: {r.pack}    Kind: {r.kind}", "",
+                     *([f"Replaces the retired {', '.join(retired)}.", ""] if retired else []),
+                     "## What it removes", "", r.message, "", "## Why it is boilerplate", "", r.why, ""]
+            for expect, title in (("remove", "## Example it removes"), ("keep", "## Example it keeps")):
+                ex = [e for e in r.examples if e.expect == expect]
+                if ex:
+                    lines += [title, "", *("    " + ln for ln in ex[0].text.splitlines()), ""]
+            print("\n".join(lines))
+            return EXIT_OK
+    raise UsageError(f"no rule {code!r}; `clean rules` lists them")
+
+
+@sub_app.command("config", help="Print the configuration a run on PATHS would use, and where it comes from.")
+@returns_exit_code
+def config_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Inputs, to find the nearest configuration from.")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="A cleaner.toml or pyproject.toml to read.")] = None,
+) -> int:
+    cfg = config.resolve(paths or ["."], config_file)
+    print(json.dumps(cfg.as_dict(), indent=2))
+    return EXIT_OK
+
+
+@sub_app.command("learn", help="Learn a rule pack from a corpus: lines that recur across many documents (docs/learn.md).")
+@returns_exit_code
+def learn_command(
+    corpus: Annotated[list[Path], typer.Argument(help="Folders of text or HTML, or JSON Lines files.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The pack to write (TOML).")],
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL: the text field (dots reach into objects).")] = "text",
+    site_field: Annotated[str | None, typer.Option("--site-field", help="JSONL: the site, domain or URL field "
+                                                   "(default: the first of site, domain, url).")] = None,
+    min_docs: Annotated[int, typer.Option("--min-docs", help="A line must recur in at least this many documents.")] = 5,
+    min_share: Annotated[float, typer.Option("--min-share", help="...and in this share of its site's documents "
+                                             "(of the corpus, for lines counted corpus-wide).")] = 0.2,
+    max_length: Annotated[int, typer.Option("--max-length", help="Longer lines are never learned (characters).")] = 200,
+    prefix: Annotated[str, typer.Option("--prefix", help="Code prefix of the learned rules (2-4 capitals).")] = "LRN",
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar, no summary.")] = False,
+    color: ColourOption = "auto",
+) -> int:
+    from .learn import Corpus, LearnOptions, learn
+
+    try:
+        options = LearnOptions(min_docs=min_docs, min_share=min_share, max_length=max_length, prefix=prefix)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    docs = Corpus(corpus, text_field=text_field, site_field=site_field)
+    if any(same_file(output, p) for p, _ in docs.files()):
+        raise UsageError(f"{output} is one of the inputs; write the pack elsewhere")
+    err = LazyConsole(stderr=True)
+    with progress(err, docs.total_bytes(), enabled=not quiet and interactive(), description="learning") as tick:
+        result = learn(docs, options, progress=lambda d: tick(1, d.nbytes))
+    if docs.skipped:
+        err.say(f"{docs.skipped} input(s) skipped: {'; '.join(docs.reasons[:3])}")
+    if not result.pack.text:
+        err.say(f"no rule learned from {result.docs} documents: no line recurs in {min_docs} documents and "
+                f"{min_share:.0%} of its site; try a lower --min-docs or --min-share")
+        return EXIT_FOUND
+    write_atomic(output, result.pack.text.encode("utf-8"))
+    if not quiet:
+        reasons: dict[str, int] = {}
+        for r in result.rejected:
+            reasons[r.reason] = reasons.get(r.reason, 0) + 1
+        left = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
+        err.say(f"{len(result.pack.rules)} rules from {result.docs} documents written to {output}; "
+                f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
+                f"(most: a default rule removes the line already). Review them, then "
+                f"`clean rules test {output}`.")
+    return EXIT_OK
