@@ -393,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (pre-commit-hooks convention)."""
     args = list(sys.argv[1:] if argv is None else argv)
     reset_colour()
-    app = sub_app if args and args[0] in SUBCOMMANDS else clean_app
+    # A file named like a subcommand ("rules", "config") is an input: paths are what users
+    # pass most, and a subcommand wanted there is one folder away (`clean rules` elsewhere).
+    app = sub_app if args and args[0] in SUBCOMMANDS and not Path(args[0]).is_file() else clean_app
     command = typer.main.get_command(app)
     try:
         # Standalone mode lets the CLI framework print its own usage errors; it ends by

@@ -251,3 +251,16 @@ def test_unknown_ignore_is_an_error_in_flags_and_configuration(tmp_path: Path,
         cfg.write_text(body + "\n", encoding="utf-8")
         assert main(["--check", str(f)]) == 2
         assert f"error: {cfg}: {key}: " in capsys.readouterr().err
+
+
+def test_a_file_named_like_a_subcommand_is_cleaned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("rules").write_text("The council met.\n\nLeave a Reply\n", encoding="utf-8")
+    assert main(["rules", "-o", "out", "-q"]) == 0
+    assert Path("out/rules").read_text(encoding="utf-8") == "The council met.\n"
+    Path("rules").unlink()
+    Path("rules").mkdir()  # a folder of that name does not hide the subcommand
+    capsys.readouterr()
+    assert main(["rules"]) == 0
+    assert "akismet-notice" in capsys.readouterr().out
