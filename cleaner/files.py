@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from .decoding import Decoded, DecodeError, decode_bytes
 
@@ -292,9 +292,58 @@ def open_records(path: Path) -> BinaryIO:
     if comp == ".gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     if comp == ".zst":
+        # A buffer on top gives line iteration.
+        return io.BufferedReader(_ZstdFrames(open(path, "rb")))  # noqa: SIM115
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+
+class _ZstdFrames(io.RawIOBase):
+    """zstd frames decompressed one after another, to the end of the file. A stream that
+    ends inside a frame is truncated (EOFError) and bytes that are not zstd are corrupt
+    (ValueError): zstandard's own stream reader returns what it has in both cases, so a
+    file cut at a record boundary read as complete."""
+
+    _CHUNK = 1 << 17
+
+    def __init__(self, raw: BinaryIO) -> None:
         import zstandard
 
-        # The decompression reader has no readline; a buffer on top gives line iteration.
-        reader = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)  # noqa: SIM115
-        return io.BufferedReader(reader)  # type: ignore[arg-type]
-    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+        self._raw = raw
+        self._new = zstandard.ZstdDecompressor().decompressobj
+        self._error = zstandard.ZstdError
+        self._dobj: Any = None
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        while not self._pending and not self._done:
+            self._pending = self._step()
+        n = min(len(buf), len(self._pending))
+        buf[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _step(self) -> bytes:
+        data = self._raw.read(self._CHUNK)
+        if not data:
+            self._done = True
+            if self._dobj is not None and not self._dobj.eof:
+                raise EOFError("truncated: the zstd stream ends inside a frame")
+            return b""
+        out = []
+        while data:
+            if self._dobj is None or self._dobj.eof:
+                self._dobj = self._new()
+            try:
+                out.append(self._dobj.decompress(data))
+            except self._error as exc:
+                raise ValueError(f"not zstd, or corrupt: {exc}") from exc
+            data = self._dobj.unused_data if self._dobj.eof else b""
+        return b"".join(out)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()

@@ -330,40 +330,44 @@ def _run_parquet(pool: Executor, job: Job, opts: RunOptions, summary: RunSummary
     if opts.report_field:
         schema = schema.append(pa.field(opts.report_field, pa.string()))
     out_path = opts.out_dir / job.rel
-    with atomic_output(out_path) as out, atomic_output(opts.out_dir / job.report_rel) as report:
-        writer = pq.ParquetWriter(out, schema)
-        row = 0
-        batches = ((b,) for b in src.iter_batches(batch_size=PARQUET_ROWS))
-        # Clean each batch's text column in the pool, in order.
-        def task(batch: Any) -> tuple[Any, Future[Any]]:
-            return batch, pool.submit(_texts_task, batch.column(column).to_pylist(), job.ignore)
+    try:
+        with atomic_output(out_path) as out, atomic_output(opts.out_dir / job.report_rel) as report:
+            writer = pq.ParquetWriter(out, schema)
+            row = 0
+            batches = ((b,) for b in src.iter_batches(batch_size=PARQUET_ROWS))
+            # Clean each batch's text column in the pool, in order.
+            def task(batch: Any) -> tuple[Any, Future[Any]]:
+                return batch, pool.submit(_texts_task, batch.column(column).to_pylist(), job.ignore)
 
-        pending: deque[tuple[Any, Future[Any]]] = deque()
+            pending: deque[tuple[Any, Future[Any]]] = deque()
 
-        def drain(item: tuple[Any, Future[Any]]) -> None:
-            nonlocal row
-            batch, fut = item
-            cleaned = fut.result()
-            for _text, details, stats in cleaned:
-                if stats is not None:
-                    summary.add(stats, record=True)
-                if details is not None and not opts.report_field:
-                    report.write((json.dumps({"row": row, **json.loads(details)}, ensure_ascii=False) + "\n").encode())
-                row += 1
-            idx = batch.schema.get_field_index(column)
-            arrays = list(batch.columns)
-            arrays[idx] = pa.array([c[0] for c in cleaned], type=batch.schema.field(column).type)
-            if opts.report_field:
-                arrays.append(pa.array([c[1] for c in cleaned], type=pa.string()))
-            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
-            tick(len(cleaned), sum(len(c[0] or "") for c in cleaned))
+            def drain(item: tuple[Any, Future[Any]]) -> None:
+                nonlocal row
+                batch, fut = item
+                cleaned = fut.result()
+                for _text, details, stats in cleaned:
+                    if stats is not None:
+                        summary.add(stats, record=True)
+                    if details is not None and not opts.report_field:
+                        report.write((json.dumps({"row": row, **json.loads(details)}, ensure_ascii=False) + "\n").encode())
+                    row += 1
+                idx = batch.schema.get_field_index(column)
+                arrays = list(batch.columns)
+                arrays[idx] = pa.array([c[0] for c in cleaned], type=batch.schema.field(column).type)
+                if opts.report_field:
+                    arrays.append(pa.array([c[1] for c in cleaned], type=pa.string()))
+                writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+                tick(len(cleaned), sum(len(c[0] or "") for c in cleaned))
 
-        try:
-            for (b,) in batches:
-                pending.append(task(b))
-                if len(pending) >= window:
+            try:
+                for (b,) in batches:
+                    pending.append(task(b))
+                    if len(pending) >= window:
+                        drain(pending.popleft())
+                while pending:
                     drain(pending.popleft())
-            while pending:
-                drain(pending.popleft())
-        finally:
-            writer.close()
+            finally:
+                writer.close()
+    except (OSError, pa.ArrowException) as exc:
+        # A corrupt page or column chunk: the outputs are not kept, the run goes on.
+        summary.fail(str(job.source), f"cannot read Parquet: {exc}")

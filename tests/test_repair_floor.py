@@ -12,17 +12,19 @@ from pathlib import Path
 import bench_scripts
 import pytest
 
+from corpora import CORPORA, SCRAPINGHUB, missing
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
 # set -> (share of documents restored exactly, share of 1s restored)
 FLOORS = {"scrapinghub": (0.949, 0.983), "dragnet-test": (0.897, 0.977)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_corrupted_gold_is_restored(name: str) -> None:
-    if not (CORPORA / "scrapinghub-article-extraction-benchmark").is_dir():
-        pytest.skip(f"corpora not present at {CORPORA}: they ship beside the repository as ../shared/corpora "
-                    "(scrapinghub article-extraction-benchmark, dragnet; see each folder's README)")
+    if not SCRAPINGHUB.is_dir():
+        pytest.skip(missing(SCRAPINGHUB))
+    if name == "dragnet-test" and not (CORPORA / "dragnet").is_dir():
+        pytest.skip(f"needs the dragnet corpus in {CORPORA / 'dragnet'}: see ../shared/corpora/README.md")
     ev = bench_scripts.load("eval_repairs")
     from cleaner import Cleaner
 

@@ -94,3 +94,59 @@ def test_report_field_never_overwrites_a_field_the_record_has(tmp_path: Path) ->
 
 def test_library_cleaner_is_unaffected_by_deep_pages() -> None:
     assert Cleaner().clean("plain text").text == "plain text"
+
+
+def _records(n: int) -> bytes:
+    return b"".join(json.dumps({"id": i, "text": "The council met.\n\nLeave a Reply"}).encode() + b"\n"
+                    for i in range(n))
+
+
+@pytest.mark.parametrize(("mangle", "reason"), [
+    (lambda data: data[: len(data) // 2], "truncated"),  # cut inside the frame
+    (lambda data: b"these bytes are not zstd at all\n" * 40, "not zstd, or corrupt"),
+])
+def test_truncated_or_corrupt_zstd_is_failed_and_the_run_goes_on(tmp_path: Path, mangle, reason: str) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    src = tmp_path / "in"
+    src.mkdir()
+    full = zstandard.ZstdCompressor().compress(_records(5000))
+    (src / "bad.jsonl.zst").write_bytes(mangle(full))
+    (src / "good.jsonl.zst").write_bytes(full)
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "-q", "-j", "1"]) == 3
+    summary = json.loads((out / "run-summary.json").read_text(encoding="utf-8"))
+    [failure] = summary["failures"]
+    assert failure["where"].endswith("bad.jsonl.zst") and reason in failure["reason"]
+    assert not (out / "bad.jsonl.zst").exists()  # no half file that reads as complete
+    good = zstandard.ZstdDecompressor().decompressobj().decompress((out / "good.jsonl.zst").read_bytes())
+    assert good.count(b"\n") == 5000
+
+
+def test_zstd_of_several_frames_is_read_to_the_end(tmp_path: Path) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    from cleaner.files import open_records
+
+    z = zstandard.ZstdCompressor()
+    f = tmp_path / "multi.jsonl.zst"
+    f.write_bytes(z.compress(_records(300)) + z.compress(_records(200)))
+    with open_records(f) as stream:
+        assert sum(1 for _ in stream) == 500
+
+
+def test_corrupt_parquet_page_is_failed_and_the_run_goes_on(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow", reason="Parquet needs pyarrow: pip install -e '.[parquet]'")
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": list(range(3000)), "text": [f"Day {i}.\n\nLeave a Reply" for i in range(3000)]})
+    src = tmp_path / "in"
+    src.mkdir()
+    pq.write_table(table, src / "good.parquet", compression="snappy", row_group_size=1000)
+    raw = bytearray((src / "good.parquet").read_bytes())
+    raw[200:1200] = b"\xab" * 1000  # inside the first data page; the footer still reads
+    (src / "bad.parquet").write_bytes(bytes(raw))
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "-q", "-j", "1"]) == 3
+    summary = json.loads((out / "run-summary.json").read_text(encoding="utf-8"))
+    assert [f["where"].endswith("bad.parquet") for f in summary["failures"]] == [True]
+    assert not (out / "bad.parquet").exists()
+    assert pq.read_table(out / "good.parquet").num_rows == 3000
