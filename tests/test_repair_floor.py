@@ -11,7 +11,6 @@ from pathlib import Path
 
 import bench_scripts
 import pytest
-
 from corpora import CORPORA, SCRAPINGHUB, missing
 
 ROOT = Path(__file__).resolve().parents[1]
