@@ -49,6 +49,7 @@ from .files import (
     same_file,
     split_name,
     write_atomic,
+    write_error,
 )
 from .interrupts import Interrupted, exit_code, handle_signals, sweep_stale
 from .kinds import RuleError
@@ -159,7 +160,7 @@ def clean_command(
     if encoding is not None:
         found = [replace(j, encoding=encoding) for j in found]
     sweep_stale(output)  # temporary files a killed run left (SIGKILL, power cut)
-    total = sum(j.source.stat().st_size for j in found)
+    total = sum(j.source.stat().st_size for j in found if not j.refused)
     # By default one worker per 4 MB of input, up to every core: starting a pool costs
     # more than it saves on a handful of small files. The output is the same either way.
     n_jobs = 1 if profile else (jobs if jobs > 0 else min(default_jobs(), max(1, total >> 22)))
@@ -171,8 +172,10 @@ def clean_command(
     elapsed = time.perf_counter() - started
     try:
         write_atomic(output / SUMMARY_NAME, dumps(summary.to_dict()).encode())
-    except OSError as exc:  # a full disk, say: every output written so far is complete
-        err.error(f"cannot write {output / SUMMARY_NAME}: {exc.strerror or exc}; free some space and rerun")
+    except OSError as exc:  # every output written so far is complete; the errors still print
+        for where, reason in summary.failures:
+            err.error(f"{where}: {reason}")
+        err.error(f"cannot write {output / SUMMARY_NAME}: {write_error(exc)}")
         return EXIT_FAILED
     out = LazyConsole(soft_wrap=False)
     if not quiet:
@@ -226,7 +229,8 @@ def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt
     def one(name: str, text: str, source: Path | None, ignore: tuple[str, ...] = (), encoding: str = "utf-8") -> None:
         name = printable(name) or ""  # an undecodable file name must not fail the write to stdout
         res = cleaner.variant(ignore).clean(text)
-        summary.add(DocStats.of(res))
+        if mode != "fix" or source is None:
+            summary.add(DocStats.of(res))
         if mode == "check":
             found.extend(findings(name, res))
         elif mode == "diff":
@@ -238,6 +242,7 @@ def _lint(cleaner: Cleaner, cfg: config.Config, paths: list[str], mode: str, fmt
             try:
                 if fix_in_place(source, res, encoding):
                     out.write(f"Fixing {name}\n")
+                summary.add(DocStats.of(res))  # counted as changed only once it is
             except OSError as exc:
                 summary.fail(name, f"cannot write the fixed file: {exc.strerror or exc}; it is unchanged")
             except UnicodeEncodeError as exc:

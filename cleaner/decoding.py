@@ -12,6 +12,7 @@ the report, which records the encoding.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 
 # Detection looks at this much of the file; the whole file is then decoded strictly.
@@ -126,9 +127,40 @@ def _mostly_utf8(raw: bytes, exc: UnicodeDecodeError) -> bool:
     return max(before, default=0) >= 0xC2
 
 
+# Windows-1252's typographic bytes: ‘ ’ “ ” • – — … (and €, ™). Nothing else maps them
+# to punctuation, and Western text from Word or a CMS is full of them.
+_SMART = frozenset(b"\x91\x92\x93\x94\x95\x96\x97\x85\x80\x99")
+
+
+def smart_punctuation_cp1252(raw: bytes) -> bool:
+    """Whether Windows-1252's smart punctuation explains the bytes: mostly ASCII, some
+    typographic quote or dash, and every other byte a Latin letter or a common symbol
+    in Windows-1252 (or nothing but ASCII and that punctuation, however short). Short text like that ("It’s “fine”.") gives a statistical detector
+    too little to go on; it has read it as cp720, cp1125 or UTF-16."""
+    sample = raw[:SNIFF_BYTES]
+    high = [b for b in sample if b >= 0x80]
+    if not high or not any(b in _SMART for b in high):
+        return False
+    if all(b in _SMART for b in high):
+        return True  # ASCII and typographic punctuation only, however short
+    if len(high) > 0.3 * len(sample):
+        return False
+    try:
+        text = bytes(high).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: undefined in Windows-1252
+        return False
+    return all(b in _SMART or ch.isalpha() and "LATIN" in unicodedata.name(ch, "") or ch in _SYMBOLS
+               for b, ch in zip(high, text, strict=True))
+
+
+_SYMBOLS = frozenset("\u00a0©®°±·«»¡¿§¶£¥¢ºª×÷")
+
+
 def detect(raw: bytes) -> str | None:
     """The codec charset-normalizer finds for ``raw`` (judged on its first MB), or None
     when no text encoding fits. Shared by text files and HTML pages."""
+    if smart_punctuation_cp1252(raw):
+        return "cp1252"
     from charset_normalizer import from_bytes  # imported only when some input needs it
 
     matches = list(from_bytes(raw[:SNIFF_BYTES]))

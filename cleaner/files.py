@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import itertools
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,11 +94,28 @@ def discover(paths: Sequence[Path]) -> Iterator[Job]:
                 fmt = format_of(p)
                 if fmt and p.is_file():
                     yield Job(p, _out_rel(p.relative_to(root), fmt), fmt, refused=_leaves(p, root))
-        elif root.exists():
-            fmt = format_of(root) or ("html" if _sniffs_html(root) else "text")
-            yield Job(root, _out_rel(Path(root.name), fmt), fmt)
+                elif fmt and not p.is_dir():
+                    # Named like an input but no file to read: listed, never skipped silently.
+                    yield Job(p, _out_rel(p.relative_to(root), fmt), fmt, refused=_not_a_file(p))
+        elif root.exists() or root.is_symlink():
+            why = None if root.is_file() else _not_a_file(root)
+            fmt = format_of(root) or ("html" if not why and _sniffs_html(root) else "text")
+            yield Job(root, _out_rel(Path(root.name), fmt), fmt, refused=why)
         else:
             raise UsageError(f"{root}: no such file or folder")
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a path that exists is no input: a FIFO would block the run, a device never ends."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a symlink to a missing file; not read"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}" if exc.errno != errno.ELOOP else "a symlink loop; not read"
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"{kind}; only regular files are read (pipe it to `clean -` instead)"
 
 
 def _leaves(path: Path, root: Path) -> str | None:
@@ -198,6 +217,8 @@ def same_file(a: Path, b: Path) -> bool:
 def read_decoded(path: Path, encoding: str | None = None) -> tuple[Decoded, bytes]:
     """The file's text with the encoding it was read in (see cleaner.decoding), and its
     bytes. Newlines are kept as they are, so offsets in the report point into the file."""
+    if path.exists() and not path.is_file():
+        raise InputError(_not_a_file(path))  # reading a FIFO would block the run for ever
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -237,13 +258,17 @@ def _create(tmp: str) -> int:
         return os.open(tmp, flags, 0o666)
 
 
-def write_atomic(path: Path | str, data: bytes, *, mode: int | None = None) -> None:
+def write_atomic(path: Path | str, data: bytes, *, mode: int | None = None,
+                 owner: tuple[int, int] | None = None) -> None:
     """Write via a temporary file and a rename, so a reader never sees half a file.
-    ``mode`` sets the permissions (in-place fixes keep the file's own)."""
+    ``mode`` sets the permissions and ``owner`` the (uid, gid): in-place fixes keep the
+    file's own."""
     target = os.fspath(path)
     tmp = _tmp_name(target)
     try:
         fd = _create(tmp)
+        if owner is not None and owner != (os.geteuid(), os.getegid()):
+            os.fchown(fd, *owner)
         if mode is not None:
             os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
@@ -347,3 +372,13 @@ class _ZstdFrames(io.RawIOBase):
     def close(self) -> None:
         self._raw.close()
         super().close()
+
+
+def write_error(exc: OSError) -> str:
+    """What went wrong writing a file, and what to do about it, by its real cause."""
+    what = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{what}; free some space and rerun"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{what}; choose a folder you can write to with -o"
+    return what

@@ -7,6 +7,7 @@ convention editors and CI systems parse: ``path:line:col: CODE message``.
 from __future__ import annotations
 
 import difflib
+import errno
 import json
 import os
 import stat
@@ -145,6 +146,16 @@ def fix_in_place(path: Path, result: CleanResult, encoding: str = "utf-8") -> bo
     if not result.edits:
         return False
     real = Path(os.path.realpath(path))  # through a symlink to the file it names, not over the link
-    mode = stat.S_IMODE(os.stat(real).st_mode)
-    write_atomic(real, result.text.encode(encoding), mode=mode)
+    st = os.stat(real)
+    mode = stat.S_IMODE(st.st_mode)
+    # Checked by the mode bits, not os.access: as root every file is writable, and a
+    # file someone made read-only is one they meant to keep as it is.
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise PermissionError(errno.EACCES, "the file is read-only (make it writable to fix it)")
+    if st.st_nlink > 1:
+        # The rename that makes the fix atomic would give this name a new file and leave
+        # the other links with the old text.
+        raise PermissionError(errno.EMLINK, f"the file has {st.st_nlink} hard links, which a fix by rename "
+                                            "would split; clean it with -o OUT instead")
+    write_atomic(real, result.text.encode(encoding), mode=mode, owner=(st.st_uid, st.st_gid))
     return True

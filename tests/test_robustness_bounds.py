@@ -150,3 +150,92 @@ def test_corrupt_parquet_page_is_failed_and_the_run_goes_on(tmp_path: Path) -> N
     assert [f["where"].endswith("bad.parquet") for f in summary["failures"]] == [True]
     assert not (out / "bad.parquet").exists()
     assert pq.read_table(out / "good.parquet").num_rows == 3000
+
+
+@pytest.mark.parametrize("text", ["It’s “fine”.", "“OK”", "‘a’ “b” – c…", "The “end”.\r\n", "—“Why?”—",
+                                  "Café “prices” rose — 5 € off…"])
+def test_short_windows_1252_with_smart_quotes_is_read_as_windows_1252(text: str) -> None:
+    from cleaner.decoding import decode_bytes
+
+    decoded = decode_bytes(text.encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+def test_smart_quote_preference_leaves_other_code_pages_alone() -> None:
+    from cleaner.decoding import decode_bytes
+
+    for text, codec in [("Zażółć gęślą jaźń, dzień dobry.\n", "cp1250"), ("Привет, как дела? Всё хорошо.\n", "cp1251")]:
+        assert decode_bytes(text.encode(codec)).text == text
+
+
+def _special_files(folder: Path) -> None:
+    import os
+
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "dangling.txt").symlink_to(folder / "missing.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop2.txt")
+    (folder / "loop2.txt").symlink_to(folder / "loop.txt")
+
+
+def test_special_files_are_listed_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _special_files(src)
+    (src / "ok.txt").write_text("The council met.\n\nLeave a Reply\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "-q", "-j", "1"]) == 3
+    reasons = {Path(f["where"]).name: f["reason"]
+               for f in json.loads((out / "run-summary.json").read_text(encoding="utf-8"))["failures"]}
+    assert "FIFO" in reasons["pipe.txt"] and "missing file" in reasons["dangling.txt"]
+    assert "loop" in reasons["loop.txt"] and "loop" in reasons["loop2.txt"]
+    assert (out / "ok.txt").read_text(encoding="utf-8") == "The council met.\n"
+    # Named on the command line, a FIFO is refused at once in every mode instead of blocking.
+    for argv in ([str(src / "pipe.txt")], ["--check", str(src / "pipe.txt")], [str(src / "pipe.txt"), "-o", str(out)]):
+        assert main(argv) == 3
+        assert "FIFO (named pipe)" in capsys.readouterr().err
+
+
+def test_fix_keeps_read_only_files_hard_links_and_owners(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    story = "The council met.\n\nLeave a Reply\n"
+    ro, linked, other = tmp_path / "ro.txt", tmp_path / "a.txt", tmp_path / "b.txt"
+    for f in (ro, linked):
+        f.write_text(story, encoding="utf-8")
+    ro.chmod(0o444)
+    os.link(linked, other)
+    assert main(["--fix", str(ro), str(linked)]) == 3
+    err = capsys.readouterr().err
+    assert "read-only" in err and "2 hard links" in err
+    assert ro.read_text(encoding="utf-8") == story and linked.read_text(encoding="utf-8") == story
+    assert os.stat(linked).st_ino == os.stat(other).st_ino
+    if os.geteuid() == 0:  # only root can give a file to another owner
+        owned = tmp_path / "owned.txt"
+        owned.write_text(story, encoding="utf-8")
+        os.chown(owned, 1234, 1234)
+        assert main(["--fix", str(owned)]) == 1
+        st = os.stat(owned)
+        assert (st.st_uid, st.st_gid) == (1234, 1234) and owned.read_text(encoding="utf-8") == "The council met.\n"
+
+
+def test_errors_print_and_name_their_cause_when_the_summary_cannot_be_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    import cleaner.cli as cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    real = cli.write_atomic
+
+    def refuse(path, data, **kw):  # the summary's folder turned read-only mid-run
+        if Path(path).name == "run-summary.json":
+            raise PermissionError(errno.EROFS, "Read-only file system")
+        return real(path, data, **kw)
+
+    monkeypatch.setattr(cli, "write_atomic", refuse)
+    assert main([str(src), "-o", str(tmp_path / "out"), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert "bad.txt" in err and "binary" in err
+    assert "Read-only file system; choose a folder you can write to with -o" in err and "free some space" not in err
