@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -68,9 +69,29 @@ def _init_worker(cleaner: Cleaner) -> None:
 TextOutcome = tuple[Job, DocStats | None, str | None, int, bytes | None]
 
 
-def _init_pool_worker(cleaner: Cleaner) -> None:
+def _init_pool_worker(cleaner: Cleaner, parent: int) -> None:
     in_worker()  # signals: see cleaner.interrupts
+    _die_with_parent(parent)
     _init_worker(cleaner)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the process that started it dies: a parent
+    ended by SIGKILL runs no clean-up, and its workers, blocked reading a task queue whose
+    other end forked siblings still hold, would live on for ever. Their temporary files
+    are swept by the next run into the same folder, as after any kill."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    except (OSError, AttributeError):  # not Linux: workers end when their queue does
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _text_tasks(jobs: list[Job], out_dir: Path, stream: bool, extractor: str = "builtin") -> list[TextOutcome]:
@@ -213,7 +234,8 @@ def _make_pool(cleaner: Cleaner, jobs: int) -> Executor:
     # from its arguments (Cleaner pickles that way).
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_pool_worker, initargs=(cleaner,))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_pool_worker,
+                               initargs=(cleaner, os.getpid()))
 
 
 def run(cleaner: Cleaner, jobs: list[Job], opts: RunOptions, summary: RunSummary,

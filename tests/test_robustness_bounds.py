@@ -239,3 +239,49 @@ def test_errors_print_and_name_their_cause_when_the_summary_cannot_be_written(
     err = capsys.readouterr().err
     assert "bad.txt" in err and "binary" in err
     assert "Read-only file system; choose a folder you can write to with -o" in err and "free some space" not in err
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from Linux's /proc")
+def test_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "in"
+    src.mkdir()
+    para = "The council met on Tuesday and approved the plan after a long debate.\n\nLeave a Reply\n\n"
+    for i in range(400):
+        (src / f"{i:03d}.txt").write_text(para * 400, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", str(src), "-o", str(tmp_path / "out"), "-q", "-j", "2"])
+    workers: set[int] = set()
+    for _ in range(600):  # until the pool has started (bounded: 60 s)
+        workers = {c for c in _children(proc.pid) if _alive(c)}
+        if len(workers) >= 2 or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the run ended before its pool started; give it more input"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for _ in range(300):  # bounded wait for the workers to go (30 s)
+        if not any(_alive(w) for w in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "workers outlived their killed parent"
