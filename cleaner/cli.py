@@ -93,6 +93,7 @@ def clean_command(
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Records that cannot be cleaned go here instead of passing through unchanged.")] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (default: one per 4 MB of input, up to all cores). Output is the same whatever the number.")] = 0,
     profile: Annotated[bool, typer.Option("--profile", help="Time each rule and print where the time went (runs in one process).")] = False,
+    max_rule_timeouts: Annotated[int, typer.Option("--max-rule-timeouts", help="Switch a rule off for the rest of the run once its regex has run out of time on this many documents (per worker; 0: never).")] = 3,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary table, no progress bar.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; list what would be removed or repaired (exit 1 if anything).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff of what would change (exit 1 if anything).")] = False,
@@ -109,9 +110,12 @@ def clean_command(
         raise UsageError(f"--extractor {extractor!r}: choose builtin or trafilatura")
     cfg = config.resolve(paths, config_file)
     extra_packs = [*cfg.rules, *(rules or [])]
+    if max_rule_timeouts < 0:
+        raise UsageError(f"--max-rule-timeouts {max_rule_timeouts}: give 0 (never switch a rule off) or more")
     try:
         cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
-                          ignore=[*cfg.ignore, *_split(ignore)], extra_packs=extra_packs, profile=profile)
+                          ignore=[*cfg.ignore, *_split(ignore)], extra_packs=extra_packs, profile=profile,
+                          max_rule_timeouts=max_rule_timeouts)
     except RuleError:
         _check_config_selectors(Cleaner(extra_packs=extra_packs), cfg)  # name the file when it is at fault
         raise

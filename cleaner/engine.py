@@ -8,6 +8,7 @@ that document, which is cleaned again without them.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -63,12 +64,19 @@ class Cleaner:
     ``extra_packs``: paths of user packs added to them; ``select``/``ignore``: codes,
     code prefixes, rule names or pack names. A detector that a selected repair needs
     is always kept, since ignoring it would silently disable the repair.
+    ``max_rule_timeouts``: a rule whose regex runs out of time on this many documents is
+    switched off for every later document this cleaner (and its variants) cleans, which
+    then name it in ``CleanResult.disabled``; 0 never switches a rule off.
     """
 
     def __init__(self, packs: Sequence[str | Pack] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] = (),
-                 extra_packs: Sequence[str | Path | Pack] = (), profile: bool = False) -> None:
-        self._args = (packs, select, ignore, extra_packs, profile)
+                 extra_packs: Sequence[str | Path | Pack] = (), profile: bool = False,
+                 max_rule_timeouts: int = 3) -> None:
+        if not isinstance(max_rule_timeouts, int) or max_rule_timeouts < 0:
+            raise ValueError(f"max_rule_timeouts must be a whole number >= 0, not {max_rule_timeouts!r}")
+        self._args = (packs, select, ignore, extra_packs, profile, max_rule_timeouts)
+        self._slow = _SlowRules(max_rule_timeouts)
         defaults = {p.name: p for p in _default_packs()}
         chosen: list[Pack] = []
         for p in (list(defaults.values()) if packs is None else packs):
@@ -116,23 +124,35 @@ class Cleaner:
             return self
         cache = self.__dict__.setdefault("_variants", {})
         if key not in cache:
-            packs, select, ignore, extra, profile = self._args
-            cache[key] = Cleaner(packs, select=select, ignore=[*ignore, *key], extra_packs=extra, profile=profile)
+            packs, select, ignore, extra, profile, limit = self._args
+            v = Cleaner(packs, select=select, ignore=[*ignore, *key], extra_packs=extra, profile=profile,
+                        max_rule_timeouts=limit)
+            v._slow = self._slow  # one run: a rule's timeouts count across per-file variants
+            cache[key] = v
         return cache[key]
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from its arguments in a worker process: compiled native objects (the
         # automaton, some regexes) are cheaper to rebuild than to ship.
-        packs, select, ignore, extra, profile = self._args
-        return (_rebuild, (packs, select, ignore, extra, profile))
+        return (_rebuild, self._args)
 
     # -- public API -------------------------------------------------------
 
+    @property
+    def disabled(self) -> tuple[str, ...]:
+        """Rules switched off for the rest of the run: each ran out of time on
+        ``max_rule_timeouts`` documents."""
+        return tuple(sorted(self._slow.off))
+
     def clean(self, text: str) -> CleanResult:
+        off = self.disabled
+        cleaner = self.variant(off) if off else self
         try:
-            return self._clean(text)
+            res = cleaner._clean(text)
         except RuleTimeout as exc:
-            return _without_slow_rules(self, text, exc)
+            res = _without_slow_rules(cleaner, text, exc)
+            self._slow.count(res.timeouts)
+        return replace(res, disabled=off) if off else res
 
     def _clean(self, text: str) -> CleanResult:
         if not isinstance(text, str):
@@ -197,8 +217,26 @@ def _without_slow_rules(cleaner: Cleaner, text: str, exc: RuleTimeout) -> CleanR
         return replace(res, timeouts=tuple(skipped))
 
 
-def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool) -> Cleaner:
-    return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile)
+def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool, limit: int) -> Cleaner:
+    return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile, max_rule_timeouts=limit)
+
+
+class _SlowRules:
+    """How many documents each rule ran out of time on, and which are switched off: a
+    slow rule costs its time limit on every document it is armed on, so one that fails
+    on a few documents of a run would otherwise cost seconds on each of millions."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.timeouts: Counter[str] = Counter()
+        self.off: set[str] = set()
+        self._lock = threading.Lock()
+
+    def count(self, codes: Sequence[str]) -> None:
+        with self._lock:
+            self.timeouts.update(codes)
+            if self.limit:
+                self.off.update(c for c in codes if self.timeouts[c] >= self.limit)
 
 
 _DEFAULTS: list[Pack] | None = None

@@ -127,6 +127,9 @@ class CleanResult:
     # Document-level judgements (digit substitutions) and the evidence behind each.
     evidence: tuple[Evidence, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    # Rules switched off for the rest of the run before this document (each ran out of
+    # time on too many documents); the document was cleaned without them.
+    disabled: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -63,6 +63,7 @@ def document_report(result: CleanResult, *, path: str | None, raw: bytes | None 
         "counts": result.counts,
         "skipped_overlaps": result.skipped_overlaps,
         "timeouts": list(result.timeouts),
+        "disabled": list(result.disabled),
         "evidence": [e.to_dict() for e in result.evidence],
         "skipped": [s.to_dict() for s in result.skipped],
     }
@@ -117,12 +118,14 @@ class DocStats:
     flags: int
     rules: tuple[tuple[str, str, str, int], ...]  # (code, name, pack, edits)
     timeouts: tuple[str, ...] = ()  # rules skipped because their regex ran out of time
+    disabled: tuple[str, ...] = ()  # rules switched off for the run before this document
 
     @classmethod
     def of(cls, result: CleanResult) -> DocStats:
         per: Counter[tuple[str, str, str]] = Counter((e.rule, e.name, e.pack) for e in result.edits)
         return cls(result.changed, len(result.original), result.chars_removed, len(result.edits),
-                   len(result.flags), tuple((c, n, p, k) for (c, n, p), k in per.items()), result.timeouts)
+                   len(result.flags), tuple((c, n, p, k) for (c, n, p), k in per.items()), result.timeouts,
+                   result.disabled)
 
 
 @dataclass
@@ -143,6 +146,7 @@ class RunSummary:
     names: dict[str, str] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)
     timeouts: Counter[str] = field(default_factory=Counter)  # documents each rule was skipped on
+    disabled: set[str] = field(default_factory=set)  # rules switched off for the rest of the run
 
     def add(self, stats: DocStats, *, record: bool = False) -> None:
         if record:
@@ -159,6 +163,7 @@ class RunSummary:
             self.per_pack[pack] += n
             self.names[code] = name
         self.timeouts.update(stats.timeouts)
+        self.disabled.update(stats.disabled)
 
     def merge(self, other: RunSummary) -> None:
         """Add the counts of a part of the run (a worker's batch) to these."""
@@ -169,6 +174,7 @@ class RunSummary:
         self.per_pack.update(other.per_pack)
         self.names.update(other.names)
         self.timeouts.update(other.timeouts)
+        self.disabled.update(other.disabled)
         self.failures.extend(other.failures)
 
     def fail(self, where: str, reason: str, *, record: bool = False) -> None:
@@ -201,4 +207,5 @@ class RunSummary:
             "per_pack": dict(self.per_pack.most_common()),
             "failures": [{"where": p, "reason": r} for p, r in self.failures],
             "timeouts": dict(self.timeouts.most_common()),
+            "disabled_rules": sorted(self.disabled),
         }

@@ -113,6 +113,34 @@ def test_a_slow_rule_is_skipped_for_that_document_and_reported(tmp_path: Path, f
     assert ok.timeouts == () and [e.rule for e in ok.edits] == ["MY001"]
 
 
+def test_a_rule_slow_on_n_documents_is_switched_off_for_the_run(tmp_path: Path, fast_timeout: None) -> None:
+    c = Cleaner(extra_packs=[pack(tmp_path, "(a|aa)+c")], max_rule_timeouts=2)
+    first, second = c.clean(DOC), c.clean(DOC)
+    assert first.timeouts == second.timeouts == ("MY001",) and first.disabled == second.disabled == ()
+    assert c.disabled == ("MY001",)
+    # From now on it is not tried at all, even where it would be fast, and says so.
+    third, fast = c.clean(DOC), c.clean("Story.\n\nx aac y\n")
+    assert third.timeouts == () and third.disabled == ("MY001",) and third.text == second.text
+    assert fast.disabled == ("MY001",) and "MY001" not in {e.rule for e in fast.edits}
+    # Per-file variants share the count; 0 never switches a rule off.
+    assert c.variant(["CM"]).disabled == ("MY001",)
+    never = Cleaner(extra_packs=[pack(tmp_path, "(a|aa)+c")], max_rule_timeouts=0)
+    assert all(never.clean(DOC).timeouts == ("MY001",) for _ in range(3)) and never.disabled == ()
+
+
+def test_cli_names_switched_off_rules_in_the_summary(tmp_path: Path, fast_timeout: None) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i in range(4):
+        (src / f"{i}.txt").write_text(DOC, encoding="utf-8")
+    assert main([str(src), "-o", str(out), "-q", "-j", "1", "--max-rule-timeouts", "2",
+                 "--rules", str(pack(tmp_path, "(a|aa)+c"))]) == 0
+    summary = json.loads((out / "run-summary.json").read_text(encoding="utf-8"))
+    assert summary["timeouts"] == {"MY001": 2} and summary["disabled_rules"] == ["MY001"]
+    assert json.loads((out / "3.report.json").read_text(encoding="utf-8"))["disabled"] == ["MY001"]
+    assert main([str(src), "-o", str(out), "--max-rule-timeouts", "-1"]) == 2
+
+
 def test_a_slow_detector_takes_its_repairs_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     pack = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "gated_repair.toml"
     c = Cleaner(extra_packs=[pack])
