@@ -90,7 +90,10 @@ def discover(paths: Sequence[Path]) -> Iterator[Job]:
     """
     for root in paths:
         if root.is_dir():
-            for p in sorted(root.rglob("*")):
+            found, unreadable = _walk(root)
+            for where, why in unreadable:
+                yield Job(where, where.relative_to(root), "text", refused=f"folder cannot be read: {why}; skipped")
+            for p in found:
                 fmt = format_of(p)
                 if fmt and p.is_file():
                     yield Job(p, _out_rel(p.relative_to(root), fmt), fmt, refused=_leaves(p, root))
@@ -103,6 +106,19 @@ def discover(paths: Sequence[Path]) -> Iterator[Job]:
             yield Job(root, _out_rel(Path(root.name), fmt), fmt, refused=why)
         else:
             raise UsageError(f"{root}: no such file or folder")
+
+
+def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Every entry below ``root`` but folders, sorted, without following linked folders;
+    and the folders that could not be read (a path past the system's length limit, no
+    permission), which the run names instead of stopping at the first."""
+    unreadable: list[tuple[Path, str]] = []
+
+    def failed(exc: OSError) -> None:
+        unreadable.append((Path(exc.filename), exc.strerror or str(exc)))
+
+    found = [Path(top, name) for top, _dirs, files in os.walk(root, onerror=failed) for name in files]
+    return sorted(found), sorted(unreadable)
 
 
 def _not_a_file(path: Path) -> str:

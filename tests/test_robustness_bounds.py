@@ -285,3 +285,23 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
             break
         time.sleep(0.1)
     assert not any(_alive(w) for w in workers), "workers outlived their killed parent"
+
+
+def test_folder_past_the_path_length_limit_is_named_and_the_run_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ok.txt").write_text("The council met.\n\nLeave a Reply\n", encoding="utf-8")
+    monkeypatch.chdir(src)
+    for _ in range(45):  # 45 levels of 100 characters: past PATH_MAX (4,096) as one path
+        os.mkdir("d" * 100)
+        os.chdir("d" * 100)
+    Path("deep.txt").write_text("Text.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["in", "-o", "out", "-q", "-j", "1"]) == 3
+    summary = json.loads(Path("out/run-summary.json").read_text(encoding="utf-8"))
+    [failure] = summary["failures"]
+    assert "folder cannot be read" in failure["reason"] and "too long" in failure["reason"]
+    assert Path("out/ok.txt").read_text(encoding="utf-8") == "The council met.\n"
