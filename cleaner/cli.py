@@ -322,6 +322,7 @@ def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err:
         return EXIT_FAILED
     if report_path is not None and path != "-" and same_file(report_path, Path(path)):
         raise UsageError(f"--report {report_path} is the input itself; name another file")
+    _check_report_target(report_path)
     result = cleaner.clean(text)
     sys.stdout.buffer.write(result.text.encode("utf-8"))
     sys.stdout.flush()
@@ -341,6 +342,7 @@ def _records_to_stdout(cleaner: Cleaner, path: tuple[str, ...], report_field: st
 
     with ExitStack() as stack:
         reports = None
+        _check_report_target(report_path if report_field is None else None)
         if report_field is None:
             reports = (stack.enter_context(atomic_output(report_path, split_name(report_path.name)[2]))
                        if report_path is not None else sys.stderr.buffer)
@@ -349,6 +351,20 @@ def _records_to_stdout(cleaner: Cleaner, path: tuple[str, ...], report_field: st
     for where, reason in summary.failures:
         err.error(f"{where}: {reason}")
     return summary.exit_code()
+
+
+def _check_report_target(report_path: Path | None) -> None:
+    """--report may replace an earlier report, never another file (an input beside it)."""
+    if report_path is None or not report_path.exists():
+        return
+    try:
+        with open(report_path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        head = b""
+    if b'"tool": {"name":"cleaner"' not in head and b'"edits"' not in head.split(b"\n", 1)[0]:
+        raise UsageError(f"--report {report_path} exists and is not a report of this tool; "
+                         "name a new file, or delete it first")
 
 
 def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err: LazyConsole, extractor: str) -> int:
@@ -363,6 +379,7 @@ def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err:
         return EXIT_FAILED
     if report_path is not None and same_file(report_path, path):
         raise UsageError(f"--report {report_path} is the input itself; name another file")
+    _check_report_target(report_path)
     sys.stdout.buffer.write(res.text.encode("utf-8"))
     sys.stdout.flush()
     rep = dumps(html_report(res, path=str(path), raw=raw))

@@ -305,3 +305,16 @@ def test_folder_past_the_path_length_limit_is_named_and_the_run_goes_on(
     [failure] = summary["failures"]
     assert "folder cannot be read" in failure["reason"] and "too long" in failure["reason"]
     assert Path("out/ok.txt").read_text(encoding="utf-8") == "The council met.\n"
+
+
+def test_report_of_one_file_never_replaces_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("art.txt").write_text("The council met.\n\nLeave a Reply\n", encoding="utf-8")
+    Path("notes.txt").write_text("precious notes\n", encoding="utf-8")
+    assert main(["art.txt", "--report", "notes.txt"]) == 2
+    assert "exists and is not a report of this tool" in capsys.readouterr().err
+    assert Path("notes.txt").read_text(encoding="utf-8") == "precious notes\n"
+    assert main(["art.txt", "--report", "art.report.json"]) == 0
+    assert main(["art.txt", "--report", "art.report.json"]) == 0  # an earlier report is replaced
+    assert json.loads(Path("art.report.json").read_text(encoding="utf-8"))["tool"]["name"] == "cleaner"
