@@ -24,7 +24,6 @@ import typer
 
 from . import config
 from .console import (
-    EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     ColourOption,
@@ -35,6 +34,7 @@ from .console import (
     reset_colour,
     returns_exit_code,
 )
+from .documents import clean_document
 from .engine import Cleaner, _selected
 from .files import (
     SUMMARY_NAME,
@@ -45,6 +45,7 @@ from .files import (
     decode_as,
     discover,
     plan_outputs,
+    read_bytes,
     read_decoded,
     same_file,
     split_name,
@@ -55,7 +56,7 @@ from .interrupts import Interrupted, exit_code, handle_signals, sweep_stale
 from .kinds import RuleError
 from .lint import FORMATS, Finding, colourise, findings, fix_in_place, render, unified_diff
 from .records import field_path
-from .report import DocStats, RunSummary, document_report, dumps, printable
+from .report import DocStats, RunSummary, dumps, printable
 from .runner import RunOptions, default_jobs
 from .runner import run as run_jobs
 from .subcommands import SUBCOMMANDS, sub_app
@@ -177,10 +178,10 @@ def clean_command(
     try:
         write_atomic(output / SUMMARY_NAME, dumps(summary.to_dict()).encode())
     except OSError as exc:  # every output written so far is complete; the errors still print
+        summary.fail(str(output / SUMMARY_NAME), f"cannot write it: {write_error(exc)}")
         for where, reason in summary.failures:
             err.error(f"{where}: {reason}")
-        err.error(f"cannot write {output / SUMMARY_NAME}: {write_error(exc)}")
-        return EXIT_FAILED
+        return summary.exit_code()
     out = LazyConsole(soft_wrap=False)
     if not quiet:
         _print_summary(out, summary)
@@ -306,32 +307,33 @@ def _print_profile(console: LazyConsole, cleaner: Cleaner, elapsed: float, nbyte
 
 def _clean_to_stdout(cleaner: Cleaner, path: str, report_path: Path | None, err: LazyConsole,
                      extractor: str = "builtin", encoding: str | None = None) -> int:
+    """One text file, page or standard input: the clean text to standard output, the
+    report to --report or standard error."""
     if path != "-" and not Path(path).exists():
         raise UsageError(f"{path}: no such file or folder")  # as for every other input named
-    if path != "-" and next(discover([Path(path)])).format == "html":
-        return _html_to_stdout(cleaner, Path(path), report_path, err, extractor)
-    try:
-        if path == "-":
-            raw = sys.stdin.buffer.read()
-            decoded = decode_as(raw, encoding)
-        else:
-            decoded, raw = read_decoded(Path(path), encoding)
-        text = decoded.text
-    except InputError as exc:
-        err.error(f"{path}: {exc}")
-        return EXIT_FAILED
     if report_path is not None and path != "-" and same_file(report_path, Path(path)):
         raise UsageError(f"--report {report_path} is the input itself; name another file")
     _check_report_target(report_path)
-    result = cleaner.clean(text)
-    sys.stdout.buffer.write(result.text.encode("utf-8"))
-    sys.stdout.flush()
-    rep = dumps(document_report(result, path=None if path == "-" else path, raw=raw, encoding=decoded.encoding))
-    if report_path is not None:
-        write_atomic(report_path, rep.encode())
+    summary = RunSummary()
+    fmt = "text" if path == "-" else next(discover([Path(path)])).format
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else read_bytes(Path(path))
+        done = clean_document(cleaner, raw, fmt, path=None if path == "-" else path, encoding=encoding,
+                              extractor=extractor)
+    except InputError as exc:
+        summary.fail(path, str(exc))
     else:
-        sys.stderr.write(rep)
-    return EXIT_OK
+        summary.add(done.stats)
+        sys.stdout.buffer.write(done.text.encode("utf-8"))
+        sys.stdout.flush()
+        rep = dumps(done.report)
+        if report_path is not None:
+            write_atomic(report_path, rep.encode())
+        else:
+            sys.stderr.write(rep)
+    for where, reason in summary.failures:
+        err.error(f"{where}: {reason}")
+    return summary.exit_code()
 
 
 def _records_to_stdout(cleaner: Cleaner, path: tuple[str, ...], report_field: str | None,
@@ -365,29 +367,6 @@ def _check_report_target(report_path: Path | None) -> None:
     if b'"tool": {"name":"cleaner"' not in head and b'"edits"' not in head.split(b"\n", 1)[0]:
         raise UsageError(f"--report {report_path} exists and is not a report of this tool; "
                          "name a new file, or delete it first")
-
-
-def _html_to_stdout(cleaner: Cleaner, path: Path, report_path: Path | None, err: LazyConsole, extractor: str) -> int:
-    from .html.api import PageError, clean_html
-    from .html.report import html_report
-
-    try:
-        raw = path.read_bytes()
-        res = clean_html(raw, cleaner=cleaner, extractor=extractor)  # type: ignore[arg-type]
-    except (OSError, ImportError, PageError) as exc:
-        err.error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
-        return EXIT_FAILED
-    if report_path is not None and same_file(report_path, path):
-        raise UsageError(f"--report {report_path} is the input itself; name another file")
-    _check_report_target(report_path)
-    sys.stdout.buffer.write(res.text.encode("utf-8"))
-    sys.stdout.flush()
-    rep = dumps(html_report(res, path=str(path), raw=raw))
-    if report_path is not None:
-        write_atomic(report_path, rep.encode())
-    else:
-        sys.stderr.write(rep)
-    return EXIT_OK
 
 
 def _print_summary(console: LazyConsole, s: RunSummary) -> None:

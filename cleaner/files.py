@@ -233,13 +233,18 @@ def same_file(a: Path, b: Path) -> bool:
 def read_decoded(path: Path, encoding: str | None = None) -> tuple[Decoded, bytes]:
     """The file's text with the encoding it was read in (see cleaner.decoding), and its
     bytes. Newlines are kept as they are, so offsets in the report point into the file."""
+    raw = read_bytes(path)
+    return decode_as(raw, encoding), raw
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; InputError for what is no regular file or cannot be read."""
     if path.exists() and not path.is_file():
         raise InputError(_not_a_file(path))  # reading a FIFO would block the run for ever
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
-    return decode_as(raw, encoding), raw
 
 
 def decode_as(raw: bytes, encoding: str | None = None) -> Decoded:

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
+from .documents import clean_document
 from .engine import Cleaner
-from .files import InputError, Job, atomic_output, open_records, read_decoded, split_name, write_atomic
+from .files import InputError, Job, atomic_output, open_records, read_bytes, split_name, write_atomic
 from .interrupts import in_worker
 from .records import clean_batch
-from .report import DocStats, RunSummary, document_report, dumps, encode
+from .report import DocStats, RunSummary, dumps, encode
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -97,42 +98,21 @@ _PR_SET_PDEATHSIG = 1
 def _text_tasks(jobs: list[Job], out_dir: Path, stream: bool, extractor: str = "builtin") -> list[TextOutcome]:
     # Several files per task: one task per small file spent more on passing it to a
     # worker than on cleaning it.
-    return [_html_task(job, out_dir, stream, extractor) if job.format == "html" else _text_task(job, out_dir, stream)
-            for job in jobs]
+    return [_document_task(job, out_dir, stream, extractor) for job in jobs]
 
 
-def _html_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOutcome:
-    """Clean one HTML page into ``out_dir``/<name>.txt, its report beside it."""
+def _document_task(job: Job, out_dir: Path, stream: bool, extractor: str) -> TextOutcome:
+    """Clean one text file or page into ``out_dir`` (a page lands in <name>.txt):
+    (job, stats, error, bytes read, the report as one JSON line when reports are streamed
+    to one file, else None)."""
     assert _CLEANER is not None
-    from .html.api import PageError, clean_html
-    from .html.report import html_report
-
-    try:
-        raw = job.source.read_bytes()
-    except OSError as exc:
-        return job, None, f"cannot read: {exc.strerror or exc}", 0, None
-    try:
-        res = clean_html(raw, cleaner=_CLEANER.variant(job.ignore), extractor=extractor)  # type: ignore[arg-type]
-    except (ImportError, PageError) as exc:
-        return job, None, str(exc), 0, None
     target = str(out_dir / job.rel)
-    report = html_report(res, path=str(job.source), raw=raw, output_path=target)
-    return _write_outputs(job, target, out_dir, res.text, report, stream, DocStats.of(res.result), len(raw))
-
-
-def _text_task(job: Job, out_dir: Path, stream: bool) -> TextOutcome:
-    """Clean one text file into ``out_dir``: (job, stats, error, bytes read, the report
-    as one JSON line when reports are streamed to one file, else None)."""
-    assert _CLEANER is not None
     try:
-        decoded, raw = read_decoded(job.source, job.encoding)
+        done = clean_document(_CLEANER.variant(job.ignore), read_bytes(job.source), job.format,
+                              path=str(job.source), output_path=target, encoding=job.encoding, extractor=extractor)
     except InputError as exc:
         return job, None, str(exc), 0, None
-    result = _CLEANER.variant(job.ignore).clean(decoded.text)
-    target = str(out_dir / job.rel)
-    report = document_report(result, path=str(job.source), raw=raw, output_path=target,
-                             encoding=decoded.encoding)
-    return _write_outputs(job, target, out_dir, result.text, report, stream, DocStats.of(result), len(raw))
+    return _write_outputs(job, target, out_dir, done.text, done.report, stream, done.stats, done.nbytes)
 
 
 def _write_outputs(job: Job, target: str, out_dir: Path, text: str, report: dict[str, Any], stream: bool,
