@@ -141,13 +141,18 @@ def take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:
 
 
 def in_window(position: str, window: int, kept: list[int], i: int) -> bool:
-    """Whether kept line ``i`` is among the first (head) or last (tail) ``window`` kept lines."""
+    """Whether kept line ``i`` is among the first (head), the last (tail), or either
+    (edge) ``window`` kept lines."""
     if position == "anywhere":
         return True
     n = bisect_left(kept, i)
     if n == len(kept) or kept[n] != i:
         return False
-    return n < window if position == "head" else len(kept) - 1 - n < window
+    if position == "head":
+        return n < window
+    if position == "tail":
+        return len(kept) - 1 - n < window
+    return n < window or len(kept) - 1 - n < window
 
 
 def make_flag(doc: Doc, rule: Rule, start: int, end: int, message: str) -> Flag:

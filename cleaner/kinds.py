@@ -51,7 +51,7 @@ COMMON_KEYS = {
     "code", "name", "kind", "message", "why", "triggers", "remove", "keep", "fix",
     "case", "action", "replaces",
 }
-POSITIONS = ("head", "tail", "anywhere")
+POSITIONS = ("head", "tail", "edge", "anywhere")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,8 @@ def _line(rule: Rule) -> CompiledRule:
     return LineRule(rule, _combined(rule),
                     _choice(rule, "match", ("full", "prefix")) == "prefix",
                     _choice(rule, "position", POSITIONS), _int(rule, "window", 1),
-                    _int(rule, "take_next"), _int(rule, "max_words", 1), _int(rule, "max_chars"))
+                    _int(rule, "take_next"), _int(rule, "max_words", 1), _int(rule, "max_chars"),
+                    _choice(rule, "elsewhere", ("keep", "flag")) == "flag")
 
 
 def _span(rule: Rule) -> CompiledRule:
@@ -164,7 +165,7 @@ def _declare(*kinds: Kind) -> dict[str, Kind]:
 
 KINDS: dict[str, Kind] = _declare(
     Kind("line", {"patterns": None, "match": "full", "position": "anywhere", "window": 8,
-                  "take_next": 0, "max_words": 14, "max_chars": 0},
+                  "take_next": 0, "max_words": 14, "max_chars": 0, "elsewhere": "keep"},
          LineRule, _line, "lines", "removes", ("matches",), ("patterns",)),
     Kind("span", {"patterns": None, "position": "anywhere", "window": 8, "max_chars": 0},
          SpanRule, _span, "inline", "removes", ("spans",), ("patterns",)),

@@ -19,6 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from . import vocabulary
 from .kinds import COMMON_KEYS, KINDS, RuleError, compile_rule, kinds_accepting
 from .model import Example, Pack, Rule
 from .regex_safety import check_rule
@@ -77,8 +78,9 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         raise RuleError(f"{source}: nested too deep to read as TOML; a pack is a [pack] table and "
                         "[[rule]] tables of strings and lists") from exc
     for key in data:
-        if key not in ("pack", "rule"):
-            raise RuleError(f"{source}: unknown top-level key '{key}'{_suggest(key, ('pack', 'rule'))}")
+        if key not in ("pack", "rule", "vocab"):
+            raise RuleError(f"{source}: unknown top-level key '{key}'{_suggest(key, ('pack', 'rule', 'vocab'))}")
+    vocab = {**vocabulary.shipped(), **vocabulary.read(data.get("vocab", {}), source)}
     head = data.get("pack")
     if not isinstance(head, dict) or not isinstance(head.get("name"), str):
         raise RuleError(f"{source}: a pack starts with a [pack] table that has a 'name'")
@@ -100,6 +102,7 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         if not isinstance(code, str) or not CODE_RE.match(code):
             raise RuleError(f"{source}: every rule needs a 'code' like 'AB123', got {code!r}")
         where = f"{source}:{lines.get(code, 0)}"
+        spec = vocabulary.expand_rule(spec, vocab, f"{where}: rule {code}")
         if code in seen:
             raise RuleError(f"{where}: duplicate rule code {code}")
         if prefix and not code.startswith(prefix):
@@ -176,7 +179,7 @@ def load_pack_file(path: str | Path) -> Pack:
 
 def default_pack_names() -> list[str]:
     root = importlib.resources.files("cleaner.packs")
-    return sorted(f.name[:-5] for f in root.iterdir() if f.name.endswith(".toml"))
+    return sorted(f.name[:-5] for f in root.iterdir() if f.name.endswith(".toml") and f.name[:-5] != vocabulary.SHIPPED)
 
 
 def load_default_packs() -> list[Pack]:

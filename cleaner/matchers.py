@@ -75,6 +75,8 @@ class LineRule:
     take_next: int
     max_words: int
     max_chars: int  # 0: no limit; longer lines are never matched (labels are short)
+    # A head/tail/edge rule's match outside its window is flagged, not left unsaid.
+    flag_elsewhere: bool = False
 
     def matches(self, stripped: str) -> bool:
         if self.max_chars and len(stripped) > self.max_chars:

@@ -55,6 +55,7 @@ class Passes:
             self._inline_edits(doc, fired, later)
             doc.arm_deferred(later, doc.inline.keys())
             self._line_decisions(doc, later)
+            self._flag_elsewhere(doc)
             if not detectors:
                 break
             # Detectors judge the document that will be kept: a signature (or an absent
@@ -273,6 +274,21 @@ class Passes:
                     break
             if not changed:
                 return
+
+    def _flag_elsewhere(self, doc: Doc) -> None:
+        """A line that a head/tail/edge rule matches outside its window is flagged when
+        the rule says so: a call to action between two paragraphs may be the article's
+        own, so it is kept, but shown."""
+        for idx, line_ids in doc.cands.items():
+            c = self.comp[idx]
+            if not (isinstance(c, LineRule) and c.flag_elsewhere and c.position != "anywhere"):
+                continue
+            for i in sorted(line_ids):
+                if i not in doc.removed and (c.rule.code, i) not in doc._flagged and doc.matches(idx, c, i):
+                    doc._flagged.add((c.rule.code, i))
+                    doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
+                                               f"{c.rule.message} (kept: between paragraphs, not at the "
+                                               "article's head or tail)"))
 
     def _rejudge(self, doc: Doc, i: int, later: dict[int, set[int]], by: SpanRule) -> None:
         """Line ``i`` was shortened by a head/tail span: judge it again as a second

@@ -212,3 +212,34 @@ def _lower_same_length(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
+EDGE_PACK = '''
+[pack]
+name = "edge"
+
+[[rule]]
+code = "ED001"
+name = "follow-line"
+kind = "line"
+position = "edge"
+window = 2
+elsewhere = "flag"
+triggers = ["follow us"]
+patterns = ['follow us on \\w+']
+message = "Follow prompt"
+why = "A call to action."
+remove = ["Story.\\n\\nFollow us on Mastodon"]
+keep = ["Follow us on the trail, the guide said."]
+'''
+
+
+def test_edge_rule_removes_at_either_edge_and_flags_between_paragraphs() -> None:
+    cl = Cleaner(packs=[], extra_packs=[parse_pack(EDGE_PACK, "edge.toml")])
+    paras = [f"Paragraph {n} of the story, with words enough to read as prose." for n in range(6)]
+    text = "\n\n".join(["Follow us on Threads", *paras[:3], "Follow us on Mastodon", *paras[3:], "Follow us on Bluesky"])
+    res = cl.clean(text)
+    assert [e.text.strip() for e in res.edits] == ["Follow us on Threads", "Follow us on Bluesky"]
+    assert [f.text for f in res.flags] == ["Follow us on Mastodon"] and "between paragraphs" in res.flags[0].message
+    again = cl.clean(res.text)
+    assert again.text == res.text and [f.text for f in again.flags] == ["Follow us on Mastodon"]

@@ -126,3 +126,40 @@ def test_rule_action_is_a_field_of_the_rule() -> None:
     pack = parse_pack(GOOD.replace('kind = "line"', 'kind = "line"\naction = "flag"'), "mine.toml")
     [rule] = pack.rules
     assert rule.action == "flag" and rule.flags_only and "action" not in rule.options
+
+
+VOCAB_PACK = '''
+[pack]
+name = "mine"
+
+[vocab]
+stations = ["harbour fm", "gazette radio"]
+
+[[rule]]
+code = "MY001"
+name = "listen-live"
+kind = "line"
+triggers = ["{{stations}}"]
+patterns = ['listen (?:live )?(?:to|on) {{stations}}']
+message = "Radio pitch"
+why = "A pitch for the site's radio station."
+remove = ["Listen live on Harbour FM"]
+keep = ["Harbour FM said the council met."]
+'''
+
+
+def test_vocabularies_expand_in_patterns_and_triggers() -> None:
+    [rule] = parse_pack(VOCAB_PACK, "mine.toml").rules
+    assert rule.triggers == ("harbour fm", "gazette radio")
+    assert rule.options["patterns"] == [r"listen (?:live )?(?:to|on) (?:gazette\s+radio|harbour\s+fm)"]
+    cl = Cleaner(packs=[], extra_packs=[parse_pack(VOCAB_PACK, "mine.toml")])
+    assert cl.clean("Story.\n\nListen live on Harbour FM\n").text == "Story.\n"
+
+
+def test_shipped_vocabularies_serve_every_pack_and_unknown_names_are_refused() -> None:
+    raw = VOCAB_PACK.replace("triggers = [\"{{stations}}\"]", "triggers = [\"{{networks}}\"]")
+    assert "facebook" in parse_pack(raw, "mine.toml").rules[0].triggers
+    with pytest.raises(RuleError, match=r"uses \{\{stashuns\}\}, which no \[vocab\] defines; known: .*stations"):
+        parse_pack(VOCAB_PACK.replace("{{stations}}']", "{{stashuns}}']"), "mine.toml")
+    with pytest.raises(RuleError, match="must be a non-empty list"):
+        parse_pack(VOCAB_PACK.replace('["harbour fm", "gazette radio"]', "[]"), "mine.toml")

@@ -1,0 +1,85 @@
+"""Shared vocabularies for rule patterns: a word list written once, used by every rule.
+
+A pack may define ``[vocab]`` lists of literal words and phrases; ``rules/vocabulary.toml``
+holds the shipped ones (social networks, call-to-action verbs, "related" headings, ...),
+which every pack can use. In a rule's ``patterns``, ``signatures``, ``absent`` and
+``triggers``, ``{{name}}`` stands for the list: in a pattern it becomes one alternation
+of the escaped phrases (longest first, any run of white space between words), in
+``triggers`` one trigger per phrase. Double braces never occur in a regex, so they
+cannot be mistaken for a repeat count.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import sys
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from .model import RuleError
+
+SHIPPED = "vocabulary"  # rules/vocabulary.toml: not a pack
+_REF = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
+_PATTERN_KEYS = ("patterns", "signatures", "absent")
+
+
+@cache
+def shipped() -> Mapping[str, tuple[str, ...]]:
+    raw = importlib.resources.files("cleaner.packs").joinpath(f"{SHIPPED}.toml").read_text(encoding="utf-8")
+    return read(tomllib.loads(raw).get("vocab", {}), f"rules/{SHIPPED}.toml")
+
+
+def read(table: Any, source: str) -> dict[str, tuple[str, ...]]:
+    """A ``[vocab]`` table, checked: names are lower-case identifiers, values non-empty
+    lists of non-empty strings."""
+    if not isinstance(table, dict):
+        raise RuleError(f"{source}: [vocab] must be a table of word lists")
+    out: dict[str, tuple[str, ...]] = {}
+    for name, words in table.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise RuleError(f"{source}: [vocab]: {name!r} must be a lower-case name (letters, digits, _)")
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise RuleError(f"{source}: [vocab]: {name} must be a non-empty list of words or phrases")
+        out[name] = tuple(dict.fromkeys(w.strip() for w in words))
+    return out
+
+
+def expand_rule(spec: dict[str, Any], vocab: Mapping[str, tuple[str, ...]], where: str) -> dict[str, Any]:
+    """``spec`` with every ``{{name}}`` in its patterns and triggers replaced."""
+    out = dict(spec)
+    for key in _PATTERN_KEYS:
+        value = spec.get(key)
+        if isinstance(value, str):
+            out[key] = _pattern(value, vocab, where, key)
+        elif isinstance(value, list):
+            out[key] = [_pattern(p, vocab, where, key) if isinstance(p, str) else p for p in value]
+    triggers = spec.get("triggers")
+    if isinstance(triggers, list):
+        words: list[Any] = []
+        for t in triggers:
+            m = _REF.fullmatch(t) if isinstance(t, str) else None
+            words.extend(_words(m.group(1), vocab, where, "triggers") if m else [t])
+        out["triggers"] = list(dict.fromkeys(words))
+    return out
+
+
+def _pattern(pattern: str, vocab: Mapping[str, tuple[str, ...]], where: str, key: str) -> str:
+    def alternation(m: re.Match[str]) -> str:
+        words = sorted(_words(m.group(1), vocab, where, key), key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words) + ")"
+
+    return _REF.sub(alternation, pattern)
+
+
+def _words(name: str, vocab: Mapping[str, tuple[str, ...]], where: str, key: str) -> tuple[str, ...]:
+    if name not in vocab:
+        known = ", ".join(sorted(vocab)) or "none"
+        raise RuleError(f"{where}: '{key}' uses {{{{{name}}}}}, which no [vocab] defines; known: {known}")
+    return vocab[name]
