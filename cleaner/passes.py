@@ -12,13 +12,13 @@
 from __future__ import annotations
 
 import os
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from itertools import filterfalse
 
 from .assemble import assemble
 from .document import Doc, Proposal, in_window, make_flag, take_whitespace
-from .lines import Lines, is_prose
+from .lines import Lines, is_prose, word_count
 from .matchers import (
     CompiledRule,
     DetectorRule,
@@ -255,6 +255,8 @@ class Passes:
                     for i in sorted(cands[idx]):
                         if i in doc.removed or not in_window(c.position, c.window, kept, i):
                             continue
+                        if c.position == "edge" and not _clear_to_edge(doc, kept, i, c.window, c.max_words):
+                            continue
                         if isinstance(c, LineRule):
                             if doc.matches(idx, c, i):
                                 self._remove_line(doc, c, i)
@@ -354,6 +356,20 @@ class Passes:
             doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
             return True
         return False
+
+
+def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int) -> bool:
+    """Whether nothing but short lines stands between kept line ``i`` and the start or
+    the end of the text, within ``window`` lines: an edge rule's line belongs to the
+    page around the article, not to a short article's last paragraphs."""
+    n = bisect_left(kept, i)
+    before, after = kept[max(0, n - window):n], kept[n + 1:n + 1 + window]
+
+    def long_(j: int) -> bool:
+        return word_count(doc.content(j)) > max_words
+
+    return (n < window and not any(map(long_, before))) or (
+        len(kept) - 1 - n < window and not any(map(long_, after)))
 
 
 def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Verdict]]:
