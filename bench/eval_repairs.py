@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import eval_text  # noqa: E402  (a sibling script)
 
 from cleaner import Cleaner  # noqa: E402
 
@@ -59,12 +62,10 @@ def texts(corpora: Path, name: str) -> Iterator[tuple[str, str]]:
         for f in sorted((corpora / "webpages").glob("*/gold/*")):
             yield f"{f.parent.parent.name}/{f.name}", _read(f)
     elif name == "extractor-outputs":
-        out = corpora / "scrapinghub-article-extraction-benchmark" / "output"
-        for f in sorted(out.glob("*.json.gz")):
-            data = json.loads(gzip.decompress(f.read_bytes()))
-            data = data.get("output", data)
-            for doc_id, item in sorted(data.items()):
-                yield f"{f.name}/{doc_id}", item.get("articleBody") or ""
+        for source in eval_text.SOURCES:
+            preds = eval_text.load_predictions(corpora / "scrapinghub-article-extraction-benchmark", source)
+            for doc_id, body in sorted(preds.items()):
+                yield f"{source}/{doc_id}", body
     elif name == "traps":
         for f in sorted((ROOT / "fixtures" / "traps").glob("*.txt")):
             yield f.name, f.read_text(encoding="utf-8")
