@@ -255,10 +255,10 @@ class Passes:
                     for i in sorted(cands[idx]):
                         if i in doc.removed or not in_window(c.position, c.window, kept, i):
                             continue
-                        if c.position == "edge" and not _clear_to_edge(doc, kept, i, c.window, c.max_words):
-                            continue
                         if isinstance(c, LineRule):
-                            if doc.matches(idx, c, i):
+                            # The edge test reads the lines around; the match is cached.
+                            if doc.matches(idx, c, i) and (c.position != "edge"
+                                                           or _clear_to_edge(doc, kept, i, c.window, c.max_words)):
                                 self._remove_line(doc, c, i)
                         elif (idx, i) not in spans_done:
                             spans_done.add((idx, i))
