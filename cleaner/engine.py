@@ -145,7 +145,7 @@ class Cleaner:
         return tuple(sorted(self._slow.off))
 
     def clean(self, text: str) -> CleanResult:
-        off = self.disabled
+        off = self.disabled if self._slow.off else ()
         cleaner = self.variant(off) if off else self
         try:
             res = cleaner._clean(text)

@@ -185,6 +185,8 @@ KINDS: dict[str, Kind] = _declare(
     Kind("html", {"selectors": [], "xpath": [], "max_words": 0, "before_extractor": False},
          HtmlRule, _html, "page", "removes"),
 )
+# Every option key that holds regexes, in any kind.
+PATTERN_KEYS: tuple[str, ...] = tuple(dict.fromkeys(key for kind in KINDS.values() for key in kind.pattern_keys))
 # Keys each kind accepts besides the common ones, with their defaults.
 KIND_KEYS: dict[str, Mapping[str, Any]] = {name: k.keys for name, k in KINDS.items()}
 BY_CLASS: dict[type, Kind] = {k.compiled: k for k in KINDS.values()}
@@ -213,7 +215,7 @@ def compile_rule(rule: Rule, *, check: bool = False) -> CompiledRule:
     if kind is None:
         raise RuleError(f"{rule.source}: rule {rule.code}: unknown kind {rule.kind!r}; kinds are {', '.join(KINDS)}")
     if check:
-        _check_patterns(rule)
+        _check_patterns(rule, kind.pattern_keys)
     compiled = kind.build(rule)
     _COMPILED[id(rule)] = (rule, compiled)
     return compiled

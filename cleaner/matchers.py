@@ -42,10 +42,10 @@ def _combined(rule: Rule, key: str = "patterns") -> tuple[regex.Pattern[str], ..
     return _compile_all(rule, key)
 
 
-def _check_patterns(rule: Rule) -> None:
+def _check_patterns(rule: Rule, keys: tuple[str, ...]) -> None:
     """Compile each of a rule's patterns on its own, so a bad one is named (joined into an
     alternation, two bad halves could even make a valid whole)."""
-    for key in ("patterns", "signatures", "absent"):
+    for key in keys:
         if rule.options.get(key):
             _compile_all(rule, key)
 

@@ -139,18 +139,18 @@ def _clean_record(cleaner: Cleaner, lineno: int, raw: bytes, path: Sequence[str]
     stats = DocStats.of(res)
     if not res.edits and not res.flags and not res.timeouts:
         return RecordOutcome(lineno, raw, line, None, None, stats)
-    details = {"edits": [e.to_dict() for e in res.edits], "flags": [f.to_dict() for f in res.flags],
-               "counts": res.counts}
-    if res.timeouts:  # rules skipped for this record: their regex ran out of time
-        details["timeouts"] = list(res.timeouts)
-    if res.evidence:  # what a substitution's decision to repair (or not) rested on
-        details["evidence"] = [e.to_dict() for e in res.evidence]
     if report_field is not None and report_field in record:
         # The report would replace data the record already holds (the text itself, with
         # --report-field text): the record passes through untouched and is named.
         return RecordOutcome(lineno, raw, line, None,
                              f"already has a field {report_field!r}; --report-field would overwrite it, "
                              "choose a name the records do not use")
+    details = {"edits": [e.to_dict() for e in res.edits], "flags": [f.to_dict() for f in res.flags],
+               "counts": res.counts}
+    if res.timeouts:  # rules skipped for this record: their regex ran out of time
+        details["timeouts"] = list(res.timeouts)
+    if res.evidence:  # what a substitution's decision to repair (or not) rested on
+        details["evidence"] = [e.to_dict() for e in res.evidence]
     if res.edits:
         _set(record, path, res.text)
     report = None

@@ -27,7 +27,7 @@ from typing import Any
 
 import regex
 
-from .kinds import BY_CLASS, KINDS, CompiledRule, RuleError
+from .kinds import BY_CLASS, PATTERN_KEYS, CompiledRule, RuleError
 from .model import Rule
 
 try:  # Python's own regex parser: re._parser from 3.11, sre_parse before
@@ -49,8 +49,7 @@ SHIPPED_MIN_LEN = 1000
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT)
 # No backtracking into these (3.11+ syntax; absent before, where such patterns do not parse).
 _NO_BACKTRACK = tuple(getattr(C, n) for n in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP") if hasattr(C, n))
-# Every option key that holds regexes, in any kind (the registry declares them).
-_PATTERN_KEYS = tuple(dict.fromkeys(key for kind in KINDS.values() for key in kind.pattern_keys))
+_PATTERN_KEYS = PATTERN_KEYS  # every option key that holds regexes (the registry declares them)
 
 
 class RuleTimeout(TimeoutError):

@@ -59,7 +59,6 @@ _LABEL_EDGE = regex.compile(r"[^\w.#]")
 _N_IN_1 = regex.compile(r"\d[-‑](?:in|to|of|for|by)[-‑]\Z")
 _HYPHENATED = regex.compile(r"[a-z]-\Z")
 _YEAR = regex.compile(r"\d{4}")
-_WORD = regex.compile(r"[^\s]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,29 +139,29 @@ class Substitution:
         core = self._repaired(word.strip(_OPEN).rstrip(_CLOSE) or word)
         at = len(self._repaired(pre[lead:]))  # where this run starts inside ``core``
         number = _NUMBER.fullmatch(core)
-        if number and self._is_number(number, at, k, p):
-            placed = self._number_shape(number, at, k, p, n)
+        if number and self._is_number(number, k):
+            placed = self._number_shape(number, at, k, p)
             if placed:
                 return placed
         if _VERSION.fullmatch(core):
             return NUMBER, "version"
-        if p == "." and _norm(_LABEL_EDGE.split(self._repaired(pre))[-1]) in LABELS:
-            return NUMBER, "label"  # "No.src", "pt.src"
         before, after = self._repaired(pre), self._repaired(post)
+        if p == "." and _norm(_LABEL_EDGE.split(before)[-1]) in LABELS:
+            return NUMBER, "label"  # "No.src", "pt.src"
         if (p in ".,:" and before[-2:-1].isdigit()) or (n in ".,:" and after[1:2].isdigit()):
             return NUMBER, "separator"  # "802.srcsrcac": a number with letters after it
         if _N_IN_1.search(before):
             return NUMBER, "range"  # "3-in-src"
         if k >= 2 and not (p.islower() or n.islower()) and "://" not in word and core != self.digit * k:
             return NUMBER, "run"  # no word holds the token twice over: "site-srcsrc"
-        meant = self._meant(text, s, e, word, pre, post, p, n)
+        meant = self._meant(text, s, e, word, pre, before, after, p, n)
         if meant:
             return MEANT, meant
         if core == self.digit * k or (number and number.group("num") == self.digit * k and not number.group("suf")):
             return self._alone(text, ws, we, k, word, p)
         return self._in_code(word, pre, post, p, n)
 
-    def _is_number(self, m: regex.Match[str], at: int, k: int, p: str) -> bool:
+    def _is_number(self, m: regex.Match[str], k: int) -> bool:
         """A number-shaped token whose suffix really is a unit, an ordinal or a percent."""
         suf = m.group("suf")
         if suf is None:
@@ -178,7 +177,7 @@ class Substitution:
             return bare != "s" or len(m.group("num")) > k
         return bare in UNITS
 
-    def _number_shape(self, m: regex.Match[str], at: int, k: int, p: str, n: str) -> tuple[str, str] | None:
+    def _number_shape(self, m: regex.Match[str], at: int, k: int, p: str) -> tuple[str, str] | None:
         """The shape of a number-shaped token; None for a lone run that only its
         neighbouring words can place ("$src": $1, or a shell variable)."""
         num, suf = m.group("num"), (m.group("suf") or "").lstrip("'’.")
@@ -212,8 +211,10 @@ class Substitution:
             return NUMBER, "signed"
         return WEAK, "leading"  # "src2": 12, or a variable named src2
 
-    def _meant(self, text: str, s: int, e: int, word: str, pre: str, post: str, p: str, n: str) -> str | None:
-        """The token used as a word: attribute, property, option, path, variable, word."""
+    def _meant(self, text: str, s: int, e: int, word: str, pre: str, before: str, after: str, p: str,
+               n: str) -> str | None:
+        """The token used as a word: attribute, property, option, path, variable, word.
+        ``before``/``after``: the token's text around the run, its runs as digits."""
         if n == "=" or text.startswith((": url(", ":url("), e):
             return "attribute"
         if p == "<" or pre.endswith("</"):
@@ -225,7 +226,6 @@ class Substitution:
             if seg != self.token and (_number_segment(self._repaired(seg)) or p.isdigit()):
                 return None
             return "path"
-        before, after = self._repaired(pre), self._repaired(post)
         if p == "." and len(before) >= 2 and (before[-2].isalpha() or before[-2] in "_)]"):
             return "property"
         if n == "." and after[1:2].isalpha():

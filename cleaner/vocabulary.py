@@ -23,11 +23,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from .kinds import PATTERN_KEYS
 from .model import RuleError
 
 SHIPPED = "vocabulary"  # rules/vocabulary.toml: not a pack
 _REF = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
-_PATTERN_KEYS = ("patterns", "signatures", "absent")
+
 
 
 @cache
@@ -54,7 +55,7 @@ def read(table: Any, source: str) -> dict[str, tuple[str, ...]]:
 def expand_rule(spec: dict[str, Any], vocab: Mapping[str, tuple[str, ...]], where: str) -> dict[str, Any]:
     """``spec`` with every ``{{name}}`` in its patterns and triggers replaced."""
     out = dict(spec)
-    for key in _PATTERN_KEYS:
+    for key in PATTERN_KEYS:
         value = spec.get(key)
         if isinstance(value, str):
             out[key] = _pattern(value, vocab, where, key)
