@@ -141,16 +141,16 @@ def take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:
 
 
 def in_window(position: str, window: int, kept: list[int], i: int) -> bool:
-    """Whether kept line ``i`` is among the first (head), the last (tail), or either
-    (edge) ``window`` kept lines."""
+    """Whether kept line ``i`` is among the first (head, top), the last (tail, bottom),
+    or either (edge) ``window`` kept lines."""
     if position == "anywhere":
         return True
     n = bisect_left(kept, i)
     if n == len(kept) or kept[n] != i:
         return False
-    if position == "head":
+    if position in ("head", "top"):
         return n < window
-    if position == "tail":
+    if position in ("tail", "bottom"):
         return len(kept) - 1 - n < window
     return n < window or len(kept) - 1 - n < window
 

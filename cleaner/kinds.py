@@ -51,7 +51,10 @@ COMMON_KEYS = {
     "code", "name", "kind", "message", "why", "triggers", "remove", "keep", "fix",
     "case", "action", "replaces",
 }
-POSITIONS = ("head", "tail", "edge", "anywhere")
+POSITIONS = ("head", "tail", "edge", "top", "bottom", "anywhere")
+# Positions whose line must also have nothing but short lines between it and the text's
+# start (top), its end (bottom) or either (edge).
+CLEAR_POSITIONS = frozenset({"edge", "top", "bottom"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from itertools import filterfalse
 
 from .assemble import assemble
 from .document import Doc, Proposal, in_window, make_flag, take_whitespace
+from .kinds import CLEAR_POSITIONS
 from .lines import Lines, is_prose, word_count
 from .matchers import (
     CompiledRule,
@@ -257,8 +258,8 @@ class Passes:
                             continue
                         if isinstance(c, LineRule):
                             # The edge test reads the lines around; the match is cached.
-                            if doc.matches(idx, c, i) and (c.position != "edge"
-                                                           or _clear_to_edge(doc, kept, i, c.window, c.max_words)):
+                            if doc.matches(idx, c, i) and (c.position not in CLEAR_POSITIONS or _clear_to_edge(
+                                    doc, kept, i, c.window, c.max_words, c.position)):
                                 self._remove_line(doc, c, i)
                         elif (idx, i) not in spans_done:
                             spans_done.add((idx, i))
@@ -358,18 +359,19 @@ class Passes:
         return False
 
 
-def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int) -> bool:
-    """Whether nothing but short lines stands between kept line ``i`` and the start or
-    the end of the text, within ``window`` lines: an edge rule's line belongs to the
-    page around the article, not to a short article's last paragraphs."""
+def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int, position: str) -> bool:
+    """Whether nothing but short lines stands between kept line ``i`` and the start
+    (top), the end (bottom) or either (edge) of the text, within ``window`` lines: such
+    a rule's line belongs to the page around the article, not to a short article's
+    first or last paragraphs."""
     n = bisect_left(kept, i)
     before, after = kept[max(0, n - window):n], kept[n + 1:n + 1 + window]
 
     def long_(j: int) -> bool:
         return word_count(doc.content(j)) > max_words
 
-    return (n < window and not any(map(long_, before))) or (
-        len(kept) - 1 - n < window and not any(map(long_, after)))
+    return (position != "bottom" and n < window and not any(map(long_, before))) or (
+        position != "top" and len(kept) - 1 - n < window and not any(map(long_, after)))
 
 
 def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Verdict]]:
