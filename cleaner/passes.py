@@ -271,12 +271,36 @@ class Passes:
                     break
                 changed = True
             kept = list(filterfalse(is_removed, nonblank))
+            if self._remove_runs(doc, positional, kept):
+                changed = True
+                kept = list(filterfalse(is_removed, nonblank))
             for idx, c in tails:
                 if self._tail_zone(doc, c, idx, kept):
                     changed = True
                     break
             if not changed:
                 return
+
+    @staticmethod
+    def _remove_runs(doc: Doc, positional: Sequence[tuple[int, LineRule | SpanRule]], kept: list[int]) -> bool:
+        """Lines that a rule flags between paragraphs (outside its head/tail window) are
+        removed after all when two or more of them stand together among the kept lines:
+        one "Follow us" line between two paragraphs may be the article's own, a run of
+        sign-up, paywall or share lines is the page's box."""
+        hits: dict[int, LineRule] = {}
+        for idx, c in positional:
+            if isinstance(c, LineRule) and c.flag_elsewhere and not c.rule.flags_only:
+                for i in doc.cands[idx]:
+                    if i not in doc.removed and i not in hits and doc.matches(idx, c, i):
+                        hits[i] = c
+        if len(hits) < 2:
+            return False
+        where = {line: n for n, line in enumerate(kept)}
+        run = [i for i in hits if i in where and (
+            (where[i] > 0 and kept[where[i] - 1] in hits) or (where[i] + 1 < len(kept) and kept[where[i] + 1] in hits))]
+        for i in run:  # decided on the lines as they stood, then removed: order cannot matter
+            doc.removed[i] = (hits[i].rule, f"{hits[i].rule.message} (in a run of such lines)")
+        return bool(run)
 
     def _flag_elsewhere(self, doc: Doc) -> None:
         """A line that a head/tail/edge rule matches outside its window is flagged when
