@@ -140,6 +140,14 @@ def take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def window_lines(position: str, window: int, kept: list[int]) -> frozenset[int]:
+    """The kept lines among the first (head, top), the last (tail, bottom) or either
+    (edge) ``window`` kept lines: what ``in_window`` accepts, as one set."""
+    first = kept[:window] if position in ("head", "top", "edge") else ()
+    last = kept[-window:] if window > 0 and position in ("tail", "bottom", "edge") else ()
+    return frozenset((*first, *last))
+
+
 def in_window(position: str, window: int, kept: list[int], i: int) -> bool:
     """Whether kept line ``i`` is among the first (head, top), the last (tail, bottom),
     or either (edge) ``window`` kept lines."""

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from itertools import filterfalse
 
 from .assemble import assemble
-from .document import Doc, Proposal, in_window, make_flag, take_whitespace
+from .document import Doc, Proposal, in_window, make_flag, take_whitespace, window_lines
 from .kinds import CLEAR_POSITIONS
 from .lines import Lines, is_prose, word_count
 from .matchers import (
@@ -252,9 +252,13 @@ class Passes:
             while True:  # head/tail rules until stable
                 kept = list(filterfalse(is_removed, nonblank))
                 before = (len(doc.removed), len(spans_done))
+                windows: dict[tuple[str, int], frozenset[int]] = {}
                 for idx, c in positional:
-                    for i in sorted(cands[idx]):
-                        if i in doc.removed or not in_window(c.position, c.window, kept, i):
+                    allowed = windows.get((c.position, c.window))
+                    if allowed is None:
+                        allowed = windows[(c.position, c.window)] = window_lines(c.position, c.window, kept)
+                    for i in sorted(cands[idx] & allowed):
+                        if i in doc.removed:
                             continue
                         if isinstance(c, LineRule):
                             # The edge test reads the lines around; the match is cached.
