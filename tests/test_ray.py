@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_integrations import corpus, read_jsonl, write_jsonl
 
 from cleaner.cli import main
 from cleaner.integrations.datasets import decode_edits
-
-from test_integrations import corpus, read_jsonl, write_jsonl
 
 pytestmark = pytest.mark.integration
 
@@ -142,3 +141,22 @@ def test_datatrove_step_under_the_ray_executor_equals_the_cli(cluster: Any, tmp_
     for rid, row in out.items():
         assert row.get("text", "") == cli_out[rid]["text"], rid  # the writer leaves out empty fields
         assert row["metadata"]["cleaner_edits"] == cli_edits.get(rid, []), rid
+
+
+def test_learn_dataset_writes_the_cli_pack_byte_for_byte(cluster: Any, tmp_path: Path) -> None:
+    from test_learn import _write_jsonl
+    from test_learn_scale import DOCS
+
+    from cleaner.integrations.ray import learn_dataset
+
+    data = _write_jsonl(tmp_path / "corpus.jsonl", DOCS)
+    pack = tmp_path / "cli.toml"
+    assert main(["learn", str(data), "-o", str(pack), "--text-field", "meta.body", "--site-field", "source",
+                 "-q"]) == 0
+    rows = [{"body": json.loads(line)["meta"]["body"], "url": json.loads(line)["source"]}
+            for line in data.read_text(encoding="utf-8").splitlines()]
+    # Blocks and batches cut the corpus where the CLI's single pass does not.
+    ds = ray.data.from_items(rows, override_num_blocks=4)
+    result = learn_dataset(ds, text_field="body", batch_size=7)
+    assert result.docs == len(rows)
+    assert result.pack.text.encode("utf-8") == pack.read_bytes()

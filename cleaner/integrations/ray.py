@@ -22,6 +22,7 @@ The text column must be a top-level column (Arrow has no dotted paths).
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import astuple
 from pathlib import Path
@@ -35,12 +36,25 @@ except ImportError as exc:  # pragma: no cover - exercised only without ray inst
                       "install it with: pip install 'scrape-cleaner[ray]'") from exc
 
 from ..engine import Cleaner
+from ..learn import (
+    AUTO_SITE_FIELDS,
+    CountConfig,
+    LearnOptions,
+    LearnResult,
+    Totals,
+    learn_from_counts,
+    merge_files,
+    site_of,
+    split_lines,
+)
+from ..learn.count import ShardCounter
+from ..learn.counts_file import write_counts
 from ..model import Pack
 from ..report import DocStats, RunSummary
 from . import LazyCleaner
 from .datasets import encode_edits
 
-__all__ = ["DatasetCleaner", "clean_dataset", "run_summary"]
+__all__ = ["DatasetCleaner", "clean_dataset", "learn_dataset", "run_summary"]
 
 # One compiled Cleaner per worker process and set of options. A Ray task receives its
 # function pickled, without the Cleaner; Ray reuses worker processes, so the 0.2 s build
@@ -189,3 +203,52 @@ def _from_dict(data: dict[str, Any]) -> RunSummary:
     s.timeouts.update(data["timeouts"])
     s.disabled.update(data["disabled_rules"])
     return s
+
+
+def _count_batch(table: pa.Table, text_field: str, site_fields: tuple[str, ...], config: CountConfig) -> pa.Table:
+    """The map step on one batch: its counts, as the bytes of a counts file in one row."""
+    texts = table.column(text_field).to_pylist()
+    sites = [table.column(f).to_pylist() for f in site_fields if f in table.column_names]
+    counter = ShardCounter(config)
+    try:
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                continue  # no text, nothing to count (as the corpus reader skips such a record)
+            site = next((s for column in sites if (s := site_of(column[i]))), None)
+            counter.add(split_lines(text), site)
+        with tempfile.TemporaryDirectory(prefix="cleaner-learn-") as tmp:
+            path = Path(tmp) / "batch.counts"
+            write_counts(path, counter.totals, config, counter.records())
+            blob = path.read_bytes()
+    finally:
+        counter.close()
+    return pa.table({"counts": pa.array([blob], pa.binary())})
+
+
+def learn_dataset(ds: Dataset, options: LearnOptions | None = None, *, text_field: str = "text",
+                  site_field: str | None = None, config: CountConfig | None = None, batch_size: int = 4096,
+                  base: Cleaner | None = None) -> LearnResult:
+    """``clean learn`` over a Dataset: each batch is counted on the cluster (the map
+    step), the driver merges the counts streaming from files and emits the pack. The pack
+    is byte-identical to ``clean learn`` on the same records, whatever the blocks, batches
+    and workers. ``site_field`` None: the first of site, domain, url the row has."""
+    options = options or LearnOptions()
+    config = config or CountConfig(max_length=options.max_length)
+    site_fields = (site_field,) if site_field else AUTO_SITE_FIELDS
+    columns = [c for c in (text_field, *site_fields) if c in ds.columns()]
+    if text_field not in columns:
+        raise ValueError(f"the dataset has no column {text_field!r}; pass text_field=")
+    counted = ds.select_columns(columns).map_batches(
+        _count_batch, batch_format="pyarrow", batch_size=batch_size,
+        fn_kwargs={"text_field": text_field, "site_fields": site_fields, "config": config})
+    with tempfile.TemporaryDirectory(prefix="cleaner-learn-") as tmp:
+        paths = []
+        # Streamed: each batch's counts go to disk as they arrive, then merge one record per file at a time.
+        for i, row in enumerate(counted.iter_rows()):
+            path = Path(tmp) / f"batch-{i:06d}.counts"
+            path.write_bytes(row["counts"])
+            paths.append(path)
+        if not paths:  # an empty dataset
+            return learn_from_counts([], Totals(), options, config=config, base=base)
+        merged_config, totals, records = merge_files(paths)
+        return learn_from_counts(records, totals, options, config=merged_config, base=base)
