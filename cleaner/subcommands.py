@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +19,9 @@ from .kinds import KINDS
 from .model import Rule
 from .replay import ReplayError, restore
 from .report import edits_from_report, sha256
+
+if TYPE_CHECKING:
+    from .learn import LearnOptions
 
 SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn")
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
@@ -199,7 +202,7 @@ def learn_command(
         raise UsageError(str(exc)) from exc
 
 
-def _learn(inputs: list[Path], output: Path, options: Any, err: LazyConsole, *, text_field: str,
+def _learn(inputs: list[Path], output: Path, options: LearnOptions, err: LazyConsole, *, text_field: str,
            site_field: str | None, jobs: int, counts_only: bool, merge: bool, max_entries: int, quiet: bool) -> int:
     import tempfile
 

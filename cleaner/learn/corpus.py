@@ -86,7 +86,7 @@ class Corpus:
     skipped: int = 0
     reasons: list[str] = field(default_factory=list)
     part: tuple[int, int] = (0, 1)
-    _next: int = 0
+    _next: int = field(default=0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         i, n = self.part

@@ -86,7 +86,7 @@ class CountsFile:
 
     def records(self) -> Iterator[LineCounts]:
         """The records in order; raises CountsFileError on damage found on the way."""
-        with _lines(self.path) as lines:
+        with _Lines(self.path) as lines:
             next(lines)  # the header, checked when the file was opened
             n, last = 0, None
             for lineno, line in enumerate(lines, 2):
@@ -126,7 +126,7 @@ class CountsFile:
         return rec
 
 
-class _lines:
+class _Lines:
     """The decompressed lines of a file, as a context manager; zstd errors become CountsFileError."""
 
     def __init__(self, path: Path) -> None:
@@ -153,7 +153,7 @@ def read_counts(path: Path) -> CountsFile:
     """Open a counts file and check its header; raises CountsFileError (a ValueError)."""
     path = Path(path)
     try:
-        with _lines(path) as lines:
+        with _Lines(path) as lines:
             first = next(lines, b"")
     except OSError as exc:
         raise CountsFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc

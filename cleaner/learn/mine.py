@@ -109,11 +109,12 @@ def mine(records: Iterable[LineCounts], totals: Totals, options: LearnOptions
     counting and merging give them: one key's scopes are read together, then let go."""
     out: list[Candidate] = []
     rejected: list[Rejection] = []
+    sizes = {CORPUS: totals.docs, **dict(totals.sites)}
     for key, group in groupby(records, key=lambda r: r.key):
         scopes = list(group)
         found: list[tuple[LineCounts, int]] = []
         for entry in scopes:
-            total = totals.site_docs(entry.scope)
+            total = sizes.get(entry.scope, 0)
             if entry.docs < options.min_docs or entry.docs < options.min_share * total or not entry.samples:
                 continue
             if max(len(s) for s in entry.samples) > options.max_length:
