@@ -118,6 +118,19 @@ def test_spilling_keeps_counts_exact_on_a_corpus_larger_than_the_limit() -> None
     assert all(a.sort_key < b.sort_key for a, b in zip(records, records[1:], strict=False))
 
 
+def test_many_counts_files_are_merged_in_groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner.learn import merge
+
+    monkeypatch.setattr(merge, "MAX_OPEN", 3)  # 11 files: groups of three, merged twice over
+    paths = []
+    for i in range(11):
+        totals, records = counts_of(DOCS[i::11], CountConfig())
+        paths.append(tmp_path / f"c{i}.counts")
+        write_counts(paths[-1], totals, CountConfig(), records)
+    config, totals, records = merge_files(paths)
+    assert (totals, list(records)) == counts_of(DOCS, CountConfig())
+
+
 # --- the counts file ---------------------------------------------------------------------------------
 
 

@@ -4,17 +4,22 @@ Shards' records arrive sorted by (key, scope); ``heapq.merge`` interleaves them 
 (key, scope) records are combined with ``LineCounts.merged``, which adds counts and keeps
 the smallest samples and sites of the union. Addition and "smallest of a union" do not
 depend on order or grouping, so neither the number of shards nor their order can change
-the result. Memory: one record per input at a time, plus the site totals.
+the result. Memory: one record per input at a time, plus the site totals. More than
+``MAX_OPEN`` files are merged in groups into temporary counts files first (a merge of
+merges is the same merge), so a run never holds more files open than that.
 """
 
 from __future__ import annotations
 
 import heapq
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .count import CountConfig, LineCounts, Totals
-from .counts_file import CountsFile, CountsFileError, read_counts
+from .counts_file import CountsFile, CountsFileError, read_counts, write_counts
+
+MAX_OPEN = 128  # counts files read at once; well below the usual limit of 1,024 open files
 
 
 def merge_records(streams: Iterable[Iterable[LineCounts]], config: CountConfig) -> Iterator[LineCounts]:
@@ -55,4 +60,18 @@ def open_shards(paths: Sequence[Path]) -> tuple[list[CountsFile], CountConfig, T
 def merge_files(paths: Sequence[Path]) -> tuple[CountConfig, Totals, Iterator[LineCounts]]:
     """The merged counts of the files at ``paths``: their settings, totals and records."""
     files, config, totals = open_shards(paths)
-    return config, totals, merge_records([f.records() for f in files], config)
+    return config, totals, _merged(files, config)
+
+
+def _merged(files: Sequence[CountsFile], config: CountConfig) -> Iterator[LineCounts]:
+    if len(files) <= MAX_OPEN:
+        yield from merge_records([f.records() for f in files], config)
+        return
+    with tempfile.TemporaryDirectory(prefix="cleaner-merge-") as tmp:
+        groups = []
+        for n, start in enumerate(range(0, len(files), MAX_OPEN)):
+            path = Path(tmp) / f"group-{n:05d}.counts"
+            write_counts(path, Totals(), config,
+                         merge_records([f.records() for f in files[start:start + MAX_OPEN]], config))
+            groups.append(read_counts(path))
+        yield from _merged(groups, config)
