@@ -160,3 +160,5 @@ def test_learn_dataset_writes_the_cli_pack_byte_for_byte(cluster: Any, tmp_path:
     result = learn_dataset(ds, text_field="body", batch_size=7)
     assert result.docs == len(rows)
     assert result.pack.text.encode("utf-8") == pack.read_bytes()
+    with pytest.raises(ValueError, match="site_field"):
+        learn_dataset(ds, text_field="body", site_field="source")

@@ -124,9 +124,11 @@ def learn_dataset(ds: Dataset, options: LearnOptions | None = None, *, text_fiel
     options = options or LearnOptions()
     config = config or CountConfig(max_length=options.max_length)
     site_fields = (site_field,) if site_field else AUTO_SITE_FIELDS
-    columns = [c for c in (text_field, *site_fields) if c in ds.columns()]
-    if text_field not in columns:
-        raise ValueError(f"the dataset has no column {text_field!r}; pass text_field=")
+    present = ds.columns()
+    for name, option in ((text_field, "text_field"), (site_field, "site_field")):
+        if name and name not in present:
+            raise ValueError(f"the dataset has no column {name!r}; pass {option}= (columns: {', '.join(present)})")
+    columns = [c for c in (text_field, *site_fields) if c in present]
     counted = ds.select_columns(columns).map_batches(
         _count_batch, batch_format="pyarrow", batch_size=batch_size,
         fn_kwargs={"text_field": text_field, "site_fields": site_fields, "config": config})
