@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import filterfalse
 
 from .assemble import assemble
-from .document import Doc, Proposal, in_window, make_flag, take_whitespace, window_lines
-from .kinds import CLEAR_POSITIONS
+from .document import Doc, Proposal, make_flag, take_whitespace, window_lines
+from .kinds import CLEAR_POSITIONS, FROM_END, FROM_START
 from .lines import Lines, is_prose, word_count
 from .matchers import (
     CompiledRule,
@@ -292,11 +292,9 @@ class Passes:
         one "Follow us" line between two paragraphs may be the article's own, a run of
         sign-up, paywall or share lines is the page's box."""
         hits: dict[int, LineRule] = {}
-        for idx, c in positional:
-            if isinstance(c, LineRule) and c.flag_elsewhere and not c.rule.flags_only:
-                for i in doc.cands[idx]:
-                    if i not in doc.removed and i not in hits and doc.matches(idx, c, i):
-                        hits[i] = c
+        for c, i in _matched_elsewhere(doc, positional):
+            if not c.rule.flags_only:
+                hits.setdefault(i, c)
         if len(hits) < 2:
             return False
         where = {line: n for n, line in enumerate(kept)}
@@ -310,16 +308,12 @@ class Passes:
         """A line that a head/tail/edge rule matches outside its window is flagged when
         the rule says so: a call to action between two paragraphs may be the article's
         own, so it is kept, but shown."""
-        for idx, line_ids in doc.cands.items():
-            c = self.comp[idx]
-            if not (isinstance(c, LineRule) and c.flag_elsewhere and c.position != "anywhere"):
-                continue
-            for i in sorted(line_ids):
-                if i not in doc.removed and (c.rule.code, i) not in doc._flagged and doc.matches(idx, c, i):
-                    doc._flagged.add((c.rule.code, i))
-                    doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
-                                               f"{c.rule.message} (kept: between paragraphs, not at the "
-                                               "article's head or tail)"))
+        for c, i in _matched_elsewhere(doc, ((idx, self.comp[idx]) for idx in doc.cands)):
+            if (c.rule.code, i) not in doc._flagged:
+                doc._flagged.add((c.rule.code, i))
+                doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
+                                           f"{c.rule.message} (kept: between paragraphs, not at the "
+                                           "article's head or tail)"))
 
     def _rejudge(self, doc: Doc, i: int, later: dict[int, set[int]], by: SpanRule) -> None:
         """Line ``i`` was shortened by a head/tail span: judge it again as a second
@@ -366,8 +360,8 @@ class Passes:
         # prose follows it re-read the whole zone per marker, quadratic on a page whose
         # tail is a long list of share links that are all markers.
         last_prose = None
-        for i in sorted(doc.cands[idx]):
-            if not in_window("tail", c.window, kept, i) or not doc.matches(idx, c, i):
+        for i in sorted(doc.cands[idx] & window_lines("tail", c.window, kept)):
+            if not doc.matches(idx, c, i):
                 continue
             if last_prose is None:
                 last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
@@ -387,6 +381,16 @@ class Passes:
         return False
 
 
+def _matched_elsewhere(doc: Doc, rules: Iterable[tuple[int, CompiledRule]]) -> Iterator[tuple[LineRule, int]]:
+    """Each kept line, in order, that a positional rule flagging elsewhere matches: the
+    lines a run of calls to action is made of, and those flagged when they stand alone."""
+    for idx, c in rules:
+        if isinstance(c, LineRule) and c.flag_elsewhere and c.position != "anywhere":
+            for i in sorted(doc.cands[idx]):
+                if i not in doc.removed and doc.matches(idx, c, i):
+                    yield c, i
+
+
 def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int, position: str) -> bool:
     """Whether nothing but short lines stands between kept line ``i`` and the start
     (top), the end (bottom) or either (edge) of the text, within ``window`` lines: such
@@ -398,8 +402,8 @@ def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: in
     def long_(j: int) -> bool:
         return word_count(doc.content(j)) > max_words
 
-    return (position != "bottom" and n < window and not any(map(long_, before))) or (
-        position != "top" and len(kept) - 1 - n < window and not any(map(long_, after)))
+    return (position in FROM_START and n < window and not any(map(long_, before))) or (
+        position in FROM_END and len(kept) - 1 - n < window and not any(map(long_, after)))
 
 
 def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Verdict]]:
