@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from .echo import EchoRule
 from .kinds import KINDS, CompiledRule, RuleError, compile_rule
 from .lines import Lines
 from .loader import check_codes_unique, load_default_packs, load_pack_file
@@ -111,7 +112,9 @@ class Cleaner:
         limits = [r.options.get("max_chars", 0) if "max_chars" in KINDS[r.kind].keys else 0 for r in keep]
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers], limits)
         self._detectors = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "document"]
-        self._passes = Passes(self._compiled)
+        # Line rules no trigger arms (echoes of the headline): asked of every document.
+        self._unarmed = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "lines" and not KINDS[r.kind].triggered]
+        self._passes = Passes(self._compiled, self._unarmed)
 
     def compiled(self) -> list[CompiledRule]:
         """Every rule in the form the engine applies (compiling any not used yet)."""
@@ -160,7 +163,8 @@ class Cleaner:
         # A \r also ends a line, so newline counts would not number the lines: split first.
         lines = Lines(text) if "\r" in text else None
         cands, later = self._prefilter.scan(text, lines.starts if lines else None)
-        if not cands:  # the common case at scale: nothing any rule could match
+        if not cands and not any(cast(EchoRule, self._compiled[i]).could_echo(text) for i in self._unarmed):
+            # The common case at scale: nothing any rule could match.
             return CleanResult(original=text, text=text)
         detectors = [cast(Judge, self._compiled[i]) for i in self._detectors if i in cands]
         return self._passes.run(text, lines or Lines(text), cands, later, detectors)

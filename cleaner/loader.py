@@ -128,11 +128,11 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         triggers = spec.get("triggers", [])
         if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
             raise RuleError(f"{where}: rule {code}: 'triggers' must be a list of literal words")
-        if kind == "html" and triggers:
-            # Selectors find the elements; words would never be looked at, so refuse them.
-            raise RuleError(f"{where}: rule {code}: an html rule matches elements by 'selectors'/'xpath'; "
-                            "remove its 'triggers'")
-        if not triggers and kind != "html":
+        if not KINDS[kind].triggered and triggers:
+            # Selectors find the elements, echoes compare lines: words would never be
+            # looked at, so refuse them.
+            raise RuleError(f"{where}: rule {code}: a rule of kind '{kind}' is not found by words: remove its 'triggers'")
+        if not triggers and KINDS[kind].triggered:
             # Without triggers a rule runs on every line: the prefilter exists to avoid that.
             raise RuleError(f"{where}: rule {code}: 'triggers' is required (literal words the rule cannot match without)")
         if spec.get("action", "remove") not in ("remove", "flag"):

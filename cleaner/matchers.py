@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .echo import EchoRule
 from .model import Evidence, Rule, RuleError
 from .substitution import MEANT, Substitution, Verdict, judge, repairs
 
@@ -217,4 +218,5 @@ class HtmlRule:
 
 
 
-CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | SubstitutionRule | MojibakeRule | HtmlRule
+CompiledRule = (LineRule | SpanRule | TailRule | RepairRule | DetectorRule | SubstitutionRule | MojibakeRule | HtmlRule
+                | EchoRule)

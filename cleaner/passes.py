@@ -15,9 +15,11 @@ import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import filterfalse
+from typing import cast
 
 from .assemble import assemble
 from .document import Doc, Proposal, make_flag, take_whitespace, window_lines
+from .echo import ECHO_HEAD, EchoRule
 from .kinds import CLEAR_POSITIONS, FROM_END, FROM_START
 from .lines import Lines, is_prose, word_count
 from .matchers import (
@@ -41,8 +43,9 @@ Judge = DetectorRule | SubstitutionRule
 class Passes:
     """The passes of one Cleaner, over its compiled rules (rule index -> compiled rule)."""
 
-    def __init__(self, compiled: Mapping[int, CompiledRule]) -> None:
+    def __init__(self, compiled: Mapping[int, CompiledRule], unarmed: Sequence[int] = ()) -> None:
         self.comp = compiled
+        self.unarmed = tuple(unarmed)  # echo rules: no trigger arms them
 
     def run(self, text: str, lines: Lines, cands: dict[int, set[int]], later: dict[int, set[int]],
             detectors: Sequence[Judge]) -> CleanResult:
@@ -235,6 +238,7 @@ class Passes:
         spans_done: set[tuple[int, int]] = set()
         is_removed = removed.__contains__
         n_cands = -1
+        echo_head: list[int] | None = None
         while True:
             if len(cands) != n_cands:  # a re-judged line may have armed a deferred rule
                 n_cands = len(cands)
@@ -246,7 +250,7 @@ class Passes:
                         positional.append((idx, c))
                     elif isinstance(c, TailRule):
                         tails.append((idx, c))
-            if not (positional or tails):
+            if not (positional or tails or self.unarmed):
                 return
             changed = False
             while True:  # head/tail rules until stable
@@ -278,6 +282,13 @@ class Passes:
             if self._remove_runs(doc, positional, kept):
                 changed = True
                 kept = list(filterfalse(is_removed, nonblank))
+            # Echoes relate the first kept lines to the others: removing other lines
+            # cannot make new ones, so they are asked again only when that head changes.
+            if self.unarmed and kept[:ECHO_HEAD] != echo_head:
+                echo_head = kept[:ECHO_HEAD]
+                if self._remove_echoes(doc, kept):
+                    changed = True
+                    kept = list(filterfalse(is_removed, nonblank))
             for idx, c in tails:
                 if self._tail_zone(doc, c, idx, kept):
                     changed = True
@@ -303,6 +314,21 @@ class Passes:
         for i in run:  # decided on the lines as they stood, then removed: order cannot matter
             doc.removed[i] = (hits[i].rule, f"{hits[i].rule.message} (in a run of such lines)")
         return bool(run)
+
+    def _remove_echoes(self, doc: Doc, kept: list[int]) -> bool:
+        """Lines repeating the headline (see ``cleaner.echo``), among the kept lines."""
+        changed = False
+        for idx in self.unarmed:
+            c = cast(EchoRule, self.comp[idx])
+            for e in c.echoes([(i, doc.content(i).strip()) for i in kept if i not in doc.removed]):
+                message = f"{c.rule.message} ({e.how} on line {e.headline + 1})"
+                if not c.rule.flags_only:
+                    doc.removed[e.line] = (c.rule, message)
+                    changed = True
+                elif (c.rule.code, e.line) not in doc._flagged:
+                    doc._flagged.add((c.rule.code, e.line))
+                    doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[e.line], doc.lines.cend(e.line), message))
+        return changed
 
     def _flag_elsewhere(self, doc: Doc) -> None:
         """A line that a head/tail/edge rule matches outside its window is flagged when
