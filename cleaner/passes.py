@@ -12,16 +12,16 @@
 from __future__ import annotations
 
 import os
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from itertools import filterfalse
 from typing import cast
 
 from .assemble import assemble
 from .document import Doc, Proposal, make_flag, take_whitespace, window_lines
 from .echo import ECHO_HEAD, EchoRule
-from .kinds import CLEAR_POSITIONS, FROM_END, FROM_START
-from .lines import Lines, is_prose, word_count
+from .kinds import CLEAR_POSITIONS
+from .lines import Lines, is_prose
 from .matchers import (
     CompiledRule,
     DetectorRule,
@@ -34,6 +34,7 @@ from .matchers import (
 )
 from .model import CleanResult
 from .overlaps import disjoint, take_span
+from .positions import clear_to_edge, matched_elsewhere, remove_runs, tail_zone
 from .substitution import Verdict
 
 # What decides on a whole document: detectors gate repairs; substitutions gate their own.
@@ -266,7 +267,7 @@ class Passes:
                             continue
                         if isinstance(c, LineRule):
                             # The edge test reads the lines around; the match is cached.
-                            if doc.matches(idx, c, i) and (c.position not in CLEAR_POSITIONS or _clear_to_edge(
+                            if doc.matches(idx, c, i) and (c.position not in CLEAR_POSITIONS or clear_to_edge(
                                     doc, kept, i, c.window, c.max_words, c.position)):
                                 self._remove_line(doc, c, i)
                         elif (idx, i) not in spans_done:
@@ -279,7 +280,7 @@ class Passes:
                     break
                 changed = True
             kept = list(filterfalse(is_removed, nonblank))
-            if self._remove_runs(doc, positional, kept):
+            if remove_runs(doc, positional, kept):
                 changed = True
                 kept = list(filterfalse(is_removed, nonblank))
             # Echoes relate the first kept lines to the others: removing other lines
@@ -290,30 +291,11 @@ class Passes:
                     changed = True
                     kept = list(filterfalse(is_removed, nonblank))
             for idx, c in tails:
-                if self._tail_zone(doc, c, idx, kept):
+                if tail_zone(doc, c, idx, kept):
                     changed = True
                     break
             if not changed:
                 return
-
-    @staticmethod
-    def _remove_runs(doc: Doc, positional: Sequence[tuple[int, LineRule | SpanRule]], kept: list[int]) -> bool:
-        """Lines that a rule flags between paragraphs (outside its head/tail window) are
-        removed after all when two or more of them stand together among the kept lines:
-        one "Follow us" line between two paragraphs may be the article's own, a run of
-        sign-up, paywall or share lines is the page's box."""
-        hits: dict[int, LineRule] = {}
-        for c, i in _matched_elsewhere(doc, positional):
-            if not c.rule.flags_only:
-                hits.setdefault(i, c)
-        if len(hits) < 2:
-            return False
-        where = {line: n for n, line in enumerate(kept)}
-        run = [i for i in hits if i in where and (
-            (where[i] > 0 and kept[where[i] - 1] in hits) or (where[i] + 1 < len(kept) and kept[where[i] + 1] in hits))]
-        for i in run:  # decided on the lines as they stood, then removed: order cannot matter
-            doc.removed[i] = (hits[i].rule, f"{hits[i].rule.message} (in a run of such lines)")
-        return bool(run)
 
     def _remove_echoes(self, doc: Doc, kept: list[int]) -> bool:
         """Lines repeating the headline (see ``cleaner.echo``), among the kept lines."""
@@ -334,7 +316,7 @@ class Passes:
         """A line that a head/tail/edge rule matches outside its window is flagged when
         the rule says so: a call to action between two paragraphs may be the article's
         own, so it is kept, but shown."""
-        for c, i in _matched_elsewhere(doc, ((idx, self.comp[idx]) for idx in doc.cands)):
+        for c, i in matched_elsewhere(doc, ((idx, self.comp[idx]) for idx in doc.cands)):
             if (c.rule.code, i) not in doc._flagged:
                 doc._flagged.add((c.rule.code, i))
                 doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
@@ -379,57 +361,6 @@ class Passes:
                     break
                 doc.removed[j] = (c.rule, f"{c.rule.message} (the line it introduces)")
                 taken += 1
-
-    def _tail_zone(self, doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
-        """Cut from an end-of-article marker to the end, when what follows is not prose."""
-        # The last kept prose line, found once from the end: asking every marker whether
-        # prose follows it re-read the whole zone per marker, quadratic on a page whose
-        # tail is a long list of share links that are all markers.
-        last_prose = None
-        for i in sorted(doc.cands[idx] & window_lines("tail", c.window, kept)):
-            if not doc.matches(idx, c, i):
-                continue
-            if last_prose is None:
-                last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
-            unsure = c.rule.flags_only
-            if not unsure and last_prose <= i:  # no prose line after the marker
-                doc.removed[i] = (c.rule, c.rule.message)
-                for j in kept[bisect_right(kept, i) :]:
-                    doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
-                return True
-            if c.on_prose == "flag" or unsure:
-                doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
-                                       f"{c.rule.message}; kept: prose follows the marker"))
-                doc.cands[idx].discard(i)
-                continue
-            doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
-            return True
-        return False
-
-
-def _matched_elsewhere(doc: Doc, rules: Iterable[tuple[int, CompiledRule]]) -> Iterator[tuple[LineRule, int]]:
-    """Each kept line, in order, that a positional rule flagging elsewhere matches: the
-    lines a run of calls to action is made of, and those flagged when they stand alone."""
-    for idx, c in rules:
-        if isinstance(c, LineRule) and c.flag_elsewhere and c.position != "anywhere":
-            for i in sorted(doc.cands[idx]):
-                if i not in doc.removed and doc.matches(idx, c, i):
-                    yield c, i
-
-
-def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int, position: str) -> bool:
-    """Whether nothing but short lines stands between kept line ``i`` and the start
-    (top), the end (bottom) or either (edge) of the text, within ``window`` lines: such
-    a rule's line belongs to the page around the article, not to a short article's
-    first or last paragraphs."""
-    n = bisect_left(kept, i)
-    before, after = kept[max(0, n - window):n], kept[n + 1:n + 1 + window]
-
-    def long_(j: int) -> bool:
-        return word_count(doc.content(j)) > max_words
-
-    return (position in FROM_START and n < window and not any(map(long_, before))) or (
-        position in FROM_END and len(kept) - 1 - n < window and not any(map(long_, after)))
 
 
 def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Verdict]]:
