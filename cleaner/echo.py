@@ -22,7 +22,7 @@ the words after the headline must stand behind a separator, and there must be fe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -32,7 +32,11 @@ from .model import Rule
 # The most first lines any echo rule's window may span (a rule's `window` is capped
 # by it): the passes ask echoes again only when these lines change.
 ECHO_HEAD = 8
+# Echoes are looked for among this many first kept lines, and half as many last ones.
+ECHO_ZONE = 20
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
+# A line as cleaner.lines.Lines has it: \r\n, \r and \n end one.
+_LINE = regex.compile(r"[^\r\n]+")
 # What stands between a headline and the site name after it.
 _SEPARATOR = regex.compile(r"\s*(?:[|:·•»›/~]|[-–—]+)\s*")
 # What stands between the steps of a breadcrumb trail: "Home › News", "Home News"; not a
@@ -59,37 +63,45 @@ class EchoRule:
     max_affix_words: int  # the longest breadcrumb before, or site name after, the headline
 
     def could_echo(self, text: str) -> bool:
-        """A cheap necessary condition, for texts no trigger armed: some title-like line
-        among the first has its longest word twice in the text."""
-        folded: str | None = None
+        """A cheap necessary condition, for texts no trigger armed: one of the first
+        lines reads as a title."""
         seen = 0
-        for line in text.split("\n", 4 * self.window)[: 4 * self.window]:
-            words = _WORD.findall(line)
-            if not words:
+        for m in _LINE.finditer(text):
+            stripped = m.group().strip()
+            if not stripped:
                 continue
+            if not stripped.endswith(_SENTENCE_END) and self._title_like(stripped, _WORD.findall(stripped)):
+                return True
             seen += 1
-            if self._title_like(line.strip(), words):
-                if folded is None:
-                    folded = text.casefold()
-                if folded.count(max(words, key=len).casefold()) >= 2:
-                    return True
             if seen >= self.window:
-                break
+                return False
         return False
 
-    def echoes(self, kept: Sequence[tuple[int, str]]) -> list[Echo]:
-        """The kept lines (index, content), in order, that echo a headline."""
+    def echoes(self, kept: Sequence[int], content: Callable[[int], str]) -> list[Echo]:
+        """The kept lines (indices, in order) that echo a headline; ``content`` gives a
+        line's stripped text. Echoes are looked for among the first ``ECHO_ZONE`` and
+        the last ``ECHO_ZONE // 2`` kept lines, where titles, breadcrumbs and page titles
+        are printed: the cost stays the same however long the text."""
         out: list[Echo] = []
         gone: set[int] = set()
-        for n, (i, content) in enumerate(kept[: self.window]):
+        zone: list[tuple[int, str]] | None = None
+        for n, i in enumerate(kept[: self.window]):
             if i in gone:
                 continue
-            words = _WORD.findall(content)
-            if not self._title_like(content.strip(), words):
+            head = content(i)
+            # Most first lines are paragraphs: their full stop rules them out before
+            # their words are split.
+            if not head or head.endswith(_SENTENCE_END):
                 continue
-            title = [w.casefold() for w in words]
-            lo, hi = len(content) * 3 // 4, len(content) + 30 * (self.max_affix_words + 1)
-            for j, other in kept:
+            words = _WORD.findall(head)
+            if not self._title_like(head, words):
+                continue
+            if zone is None:
+                ends = kept[:ECHO_ZONE] + [j for j in kept[-(ECHO_ZONE // 2):] if j not in kept[:ECHO_ZONE]]
+                zone = [(j, content(j)) for j in ends]
+            title = [w.lower() for w in words]
+            lo, hi = len(head) * 3 // 4, len(head) + 10 * (self.max_affix_words + 2)
+            for j, other in zone:
                 if j == i or j in gone or not lo <= len(other) <= hi:
                     continue
                 how = self._relation(title, other, plain_copy=n == 0 and j > i)
@@ -106,7 +118,7 @@ class EchoRule:
 
     def _relation(self, title: list[str], other: str, plain_copy: bool) -> str:
         found = list(_WORD.finditer(other))
-        folded = [m.group().casefold() for m in found]
+        folded = [m.group().lower() for m in found]
         n, extra = len(title), len(found) - len(title)
         if extra < 0 or extra > self.max_affix_words:
             return ""
@@ -120,3 +132,4 @@ class EchoRule:
             if _SEPARATOR.match(rest) and not rest.rstrip().endswith((".", "!", "?")):
                 return "headline with the site's name after it"
         return ""
+

@@ -114,7 +114,7 @@ class Cleaner:
         self._detectors = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "document"]
         # Line rules no trigger arms (echoes of the headline): asked of every document.
         self._unarmed = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "lines" and not KINDS[r.kind].triggered]
-        self._passes = Passes(self._compiled, self._unarmed)
+        self._passes = Passes(self._compiled, self._unarmed, self._prefilter.scan)
 
     def compiled(self) -> list[CompiledRule]:
         """Every rule in the form the engine applies (compiling any not used yet)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import filterfalse
 from typing import cast
 
@@ -37,6 +37,8 @@ from .overlaps import disjoint, take_span
 from .positions import clear_to_edge, matched_elsewhere, remove_runs, tail_zone
 from .substitution import Verdict
 
+# The prefilter's scan of a text: rule index -> lines armed, and lines deferred.
+Scan = Callable[[str], tuple[dict[int, set[int]], dict[int, set[int]]]]
 # What decides on a whole document: detectors gate repairs; substitutions gate their own.
 Judge = DetectorRule | SubstitutionRule
 
@@ -44,9 +46,11 @@ Judge = DetectorRule | SubstitutionRule
 class Passes:
     """The passes of one Cleaner, over its compiled rules (rule index -> compiled rule)."""
 
-    def __init__(self, compiled: Mapping[int, CompiledRule], unarmed: Sequence[int] = ()) -> None:
+    def __init__(self, compiled: Mapping[int, CompiledRule], unarmed: Sequence[int] = (),
+                 arm: Scan | None = None) -> None:
         self.comp = compiled
         self.unarmed = tuple(unarmed)  # echo rules: no trigger arms them
+        self.arm = arm  # the prefilter's scan, for lines that repairs rewrote
 
     def run(self, text: str, lines: Lines, cands: dict[int, set[int]], later: dict[int, set[int]],
             detectors: Sequence[Judge]) -> CleanResult:
@@ -127,6 +131,8 @@ class Passes:
         # second cleaning, once the mojibake is gone.
         for c, i in mojibake:
             self._mojibake_line(doc, c, i)
+        if self.arm is not None:
+            self._rearm_rewritten(doc, later, self.arm)
         if later:
             touched = span_rules.keys() | doc.inline.keys()
             for idx, line_ids in later.items():
@@ -136,6 +142,19 @@ class Passes:
                         span_rules.setdefault(i, []).append(c)
         for i, rules in span_rules.items():
             self._spans(doc, rules, i)
+
+    @staticmethod
+    def _rearm_rewritten(doc: Doc, later: dict[int, set[int]], arm: Scan) -> None:
+        """Arm the rules whose triggers a repair or a mojibake fix wrote into a line
+        ("Ã¼ber den Autor" repaired to "über den Autor"): the prefilter read the line
+        as it was, and a second cleaning would read it as it is now."""
+        for i, props in doc.inline.items():
+            if any(p.replacement for p in props):
+                armed, deferred = arm(doc.content(i))
+                for idx in armed:
+                    doc.cands.setdefault(idx, set()).add(i)
+                for idx in deferred:
+                    later.setdefault(idx, set()).add(i)
 
     def _substitute(self, doc: Doc, c: SubstitutionRule, i: int, verdict: Verdict) -> None:
         """Restore the digit in each run of line ``i`` that stands where a number stands;
@@ -302,7 +321,7 @@ class Passes:
         changed = False
         for idx in self.unarmed:
             c = cast(EchoRule, self.comp[idx])
-            for e in c.echoes([(i, doc.content(i).strip()) for i in kept if i not in doc.removed]):
+            for e in c.echoes(kept, lambda i: doc.content(i).strip()):
                 message = f"{c.rule.message} ({e.how} on line {e.headline + 1})"
                 if not c.rule.flags_only:
                     doc.removed[e.line] = (c.rule, message)
