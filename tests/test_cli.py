@@ -192,7 +192,7 @@ def test_python_m_and_stdin_process() -> None:
     proc = subprocess.run([sys.executable, "-m", "cleaner", "-"], input=data, capture_output=True, check=True)
     assert proc.stdout == (ROOT / "fixtures" / "seeds" / "002_813e1fd6a0543539.txt").read_bytes()
     report = json.loads(proc.stderr)
-    assert report["edits"][0]["rule"] == "SY001" and report["input"]["path"] is None
+    assert report["edits"][0]["rule"] == "SY008" and report["input"]["path"] is None
 
 
 def test_folder_without_output_is_a_usage_error(seeds: Path) -> None:
