@@ -42,6 +42,9 @@ _SEPARATOR = regex.compile(r"\s*(?:[|:·•»›/~]|[-–—]+)\s*")
 # What stands between the steps of a breadcrumb trail: "Home › News", "Home News"; not a
 # comma or a colon ("The Briefing, Friday, November 9" is a title of its own).
 _CRUMB_GAP = regex.compile(r"[\s›»>/|•·→~\-–—]*")
+# A title has at most this many characters a word on average: a longer first line is a
+# paragraph, and its words are never split.
+_CHARS_PER_WORD = 12
 # A title does not end like a sentence or a clause.
 _SENTENCE_END = (".", ",", ";", ":")
 _OPENING_QUOTES = "\"'“‘„«¿¡"
@@ -70,7 +73,8 @@ class EchoRule:
             stripped = m.group().strip()
             if not stripped:
                 continue
-            if not stripped.endswith(_SENTENCE_END) and self._title_like(stripped, _WORD.findall(stripped)):
+            if (not stripped.endswith(_SENTENCE_END) and len(stripped) <= _CHARS_PER_WORD * self.max_words
+                    and self._title_like(stripped, _WORD.findall(stripped))):
                 return True
             seen += 1
             if seen >= self.window:
@@ -91,7 +95,7 @@ class EchoRule:
             head = content(i)
             # Most first lines are paragraphs: their full stop rules them out before
             # their words are split.
-            if not head or head.endswith(_SENTENCE_END):
+            if not head or head.endswith(_SENTENCE_END) or len(head) > _CHARS_PER_WORD * self.max_words:
                 continue
             words = _WORD.findall(head)
             if not self._title_like(head, words):
@@ -100,9 +104,11 @@ class EchoRule:
                 ends = kept[:ECHO_ZONE] + [j for j in kept[-(ECHO_ZONE // 2):] if j not in kept[:ECHO_ZONE]]
                 zone = [(j, content(j)) for j in ends]
             title = [w.lower() for w in words]
+            key = max(title, key=len)
             lo, hi = len(head) * 3 // 4, len(head) + 10 * (self.max_affix_words + 2)
             for j, other in zone:
-                if j == i or j in gone or not lo <= len(other) <= hi:
+                # Length, then the headline's longest word, before any word is split.
+                if j == i or j in gone or not lo <= len(other) <= hi or key not in other.lower():
                     continue
                 how = self._relation(title, other, plain_copy=n == 0 and j > i)
                 if how:
