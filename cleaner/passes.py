@@ -321,7 +321,8 @@ class Passes:
         changed = False
         for idx in self.unarmed:
             c = cast(EchoRule, self.comp[idx])
-            for e in c.echoes(kept, lambda i: doc.content(i).strip()):
+            contents, inline = doc.lines.contents, doc.inline  # unedited: the line itself
+            for e in c.echoes(kept, lambda i: (doc.content(i) if i in inline else contents[i]).strip()):
                 message = f"{c.rule.message} ({e.how} on line {e.headline + 1})"
                 if not c.rule.flags_only:
                     doc.removed[e.line] = (c.rule, message)
