@@ -49,7 +49,13 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
             for j in kept[bisect_right(kept, i) :]:
                 doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
             return True
-        if c.on_prose == "flag" or unsure:
+        items = _list_after(doc, kept, i, c.max_words) if c.on_prose == "remove-list" and not unsure else []
+        if items:  # a box of headlines between paragraphs: the heading and its list go
+            doc.removed[i] = (c.rule, f"{c.rule.message} (a list between paragraphs)")
+            for j in items:
+                doc.removed[j] = (c.rule, f"{c.rule.message}: item of the list under line {i + 1}")
+            return True
+        if c.on_prose in ("flag", "remove-list") or unsure:
             doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
                                    f"{c.rule.message}; kept: prose follows the marker"))
             doc.cands[idx].discard(i)
@@ -57,6 +63,22 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
         doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
         return True
     return False
+
+
+def _list_after(doc: Doc, kept: list[int], i: int, max_words: int) -> list[int]:
+    """The lines between marker ``i`` and the next prose line, when they make a list of
+    two or more headlines: each of three words or more, none reading as prose or ending
+    like a sentence or a label. Anything else (one line, a fragment, a caption) and the
+    marker may be the article's own subheading: nothing is returned."""
+    items: list[int] = []
+    for j in kept[bisect_right(kept, i):]:
+        line = doc.content(j).strip()
+        if is_prose(line, max_words):
+            break
+        if word_count(line) < 3 or line.endswith((".", ":", ";", ",")):
+            return []
+        items.append(j)
+    return items if len(items) >= 2 else []
 
 
 def matched_elsewhere(doc: Doc, rules: Iterable[tuple[int, CompiledRule]]) -> Iterator[tuple[LineRule, int]]:
