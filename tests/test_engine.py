@@ -250,7 +250,7 @@ def test_a_trigger_written_by_a_mojibake_fix_arms_its_rule_at_once() -> None:
     spells out ("Über den Autor" scraped as UTF-8 read as cp1252) must be judged in the
     same cleaning, or a second cleaning would remove it."""
     prose = "Der Rat hat entschieden, die Arbeiten an der Brücke beginnen im Mai und dauern zwei Jahre lang."
-    heading = "Über den Autor".encode("utf-8").decode("cp1252")
+    heading = "Über den Autor".encode().decode("cp1252")
     text = f"{prose}\n\n{heading}\n\nMarta Keller schreibt seit 2015 über Verkehr und Stadtplanung in Kiel.\n"
     cl = Cleaner()
     once = cl.clean(text)
