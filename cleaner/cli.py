@@ -103,6 +103,7 @@ def clean_command(
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
     stdin_format: Annotated[str, typer.Option("--stdin-format", help="Standard input (-) holds text (default) or jsonl: JSON Lines records, cleaned to standard output one by one (--text-field, --report-field apply).")] = "text",
     encoding: Annotated[str | None, typer.Option("--encoding", help="Read text inputs in this encoding (a Python codec name: cp1252, utf-16, ...) instead of detecting it. Output is UTF-8.")] = None,
+    full_page: Annotated[bool | None, typer.Option("--full-page/--article", help="Text inputs are whole pages flattened to text (crawler innerText, html-text, lynx -dump): the line scorer removes boilerplate regions anywhere, keeping the title, byline and prose. Default (--article): an extractor's article text, where it removes only near-certain lines at the edges. Config key: full-page.")] = None,
     extractor: Annotated[str, typer.Option("--extractor", help="HTML inputs: builtin (main-content extraction) or trafilatura (needs the trafilatura extra); the text packs run on its output.")] = "builtin",
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")] = False,
     color: ColourOption = "auto",
@@ -116,7 +117,8 @@ def clean_command(
     try:
         cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
                           ignore=[*cfg.ignore, *_split(ignore)], extra_packs=extra_packs, profile=profile,
-                          max_rule_timeouts=max_rule_timeouts)
+                          max_rule_timeouts=max_rule_timeouts,
+                          full_page=cfg.full_page if full_page is None else full_page)
     except RuleError:
         _check_config_selectors(Cleaner(extra_packs=extra_packs), cfg)  # name the file when it is at fault
         raise

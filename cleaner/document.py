@@ -45,6 +45,9 @@ class Doc:
     # (rule index, line) -> whether the rule's pattern matches the line's cleaned content
     _matched: dict[tuple[int, int], bool] = field(default_factory=dict)
     _flagged: set[tuple[str, int]] = field(default_factory=set)
+    # Lines a scorer removed -> (score, top features), for their edits in the report.
+    scored: dict[int, tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=dict)
+    score_flags: list[Flag] = field(default_factory=list)  # a scorer's flags, from its last call
 
     def content(self, i: int) -> str:
         """The line's text after the inline edits proposed for it."""
@@ -155,8 +158,10 @@ def in_window(position: str, window: int, kept: list[int], i: int) -> bool:
     return n < window or len(kept) - 1 - n < window
 
 
-def make_flag(doc: Doc, rule: Rule, start: int, end: int, message: str) -> Flag:
+def make_flag(doc: Doc, rule: Rule, start: int, end: int, message: str, score: float | None = None,
+              features: tuple[tuple[str, float], ...] = ()) -> Flag:
     starts = doc.lines.starts
     li = bisect_right(starts, start) - 1
     col = start - starts[li] + 1
-    return Flag(rule.code, rule.name, rule.pack, start, end, li + 1, col, doc.text[start:end], message)
+    return Flag(rule.code, rule.name, rule.pack, start, end, li + 1, col, doc.text[start:end], message,
+                score, features)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from .kinds import KINDS, CompiledRule, RuleError, compile_rule
+from .kinds import KINDS, CompiledRule, RuleError, ScorerRule, compile_rule
 from .lines import Lines
 from .loader import check_codes_unique, load_default_packs, load_pack_file
 from .model import CleanResult, Pack, Rule
@@ -64,6 +64,9 @@ class Cleaner:
     ``extra_packs``: paths of user packs added to them; ``select``/``ignore``: codes,
     code prefixes, rule names or pack names. A detector that a selected repair needs
     is always kept, since ignoring it would silently disable the repair.
+    ``full_page``: the input is a whole page flattened to text (crawler innerText,
+    html-text, ``lynx -dump``), not an extractor's article text: a scorer then removes
+    boilerplate regions anywhere instead of only at the article's edges.
     ``max_rule_timeouts``: a rule whose regex runs out of time on this many documents is
     switched off for every later document this cleaner (and its variants) cleans, which
     then name it in ``CleanResult.disabled``; 0 never switches a rule off.
@@ -72,10 +75,11 @@ class Cleaner:
     def __init__(self, packs: Sequence[str | Pack] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] = (),
                  extra_packs: Sequence[str | Path | Pack] = (), profile: bool = False,
-                 max_rule_timeouts: int = 3) -> None:
+                 max_rule_timeouts: int = 3, full_page: bool = False) -> None:
         if not isinstance(max_rule_timeouts, int) or max_rule_timeouts < 0:
             raise ValueError(f"max_rule_timeouts must be a whole number >= 0, not {max_rule_timeouts!r}")
-        self._args = (packs, select, ignore, extra_packs, profile, max_rule_timeouts)
+        self._args = (packs, select, ignore, extra_packs, profile, max_rule_timeouts, full_page)
+        self.full_page = bool(full_page)
         self._slow = _SlowRules(max_rule_timeouts)
         defaults = {p.name: p for p in _default_packs()}
         chosen: list[Pack] = []
@@ -111,7 +115,9 @@ class Cleaner:
         limits = [r.options.get("max_chars", 0) if "max_chars" in KINDS[r.kind].keys else 0 for r in keep]
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers], limits)
         self._detectors = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "document"]
-        self._passes = Passes(self._compiled)
+        # Scorers read every line, so they are compiled (their model loaded) now, once.
+        scorers = [cast(ScorerRule, self._compiled[i]) for i, r in enumerate(keep) if r.kind == "scorer"]
+        self._passes = Passes(self._compiled, scorers, self.full_page)
 
     def compiled(self) -> list[CompiledRule]:
         """Every rule in the form the engine applies (compiling any not used yet)."""
@@ -124,9 +130,9 @@ class Cleaner:
             return self
         cache = self.__dict__.setdefault("_variants", {})
         if key not in cache:
-            packs, select, ignore, extra, profile, limit = self._args
+            packs, select, ignore, extra, profile, limit, full_page = self._args
             v = Cleaner(packs, select=select, ignore=[*ignore, *key], extra_packs=extra, profile=profile,
-                        max_rule_timeouts=limit)
+                        max_rule_timeouts=limit, full_page=full_page)
             v._slow = self._slow  # one run: a rule's timeouts count across per-file variants
             cache[key] = v
         return cache[key]
@@ -160,7 +166,7 @@ class Cleaner:
         # A \r also ends a line, so newline counts would not number the lines: split first.
         lines = Lines(text) if "\r" in text else None
         cands, later = self._prefilter.scan(text, lines.starts if lines else None)
-        if not cands:  # the common case at scale: nothing any rule could match
+        if not cands and not self._passes.scorers:  # the common case at scale: nothing any rule could match
             return CleanResult(original=text, text=text)
         detectors = [cast(Judge, self._compiled[i]) for i in self._detectors if i in cands]
         return self._passes.run(text, lines or Lines(text), cands, later, detectors)
@@ -217,8 +223,10 @@ def _without_slow_rules(cleaner: Cleaner, text: str, exc: RuleTimeout) -> CleanR
         return replace(res, timeouts=tuple(skipped))
 
 
-def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool, limit: int) -> Cleaner:
-    return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile, max_rule_timeouts=limit)
+def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool, limit: int,
+             full_page: bool = False) -> Cleaner:
+    return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile, max_rule_timeouts=limit,
+                   full_page=full_page)
 
 
 class _SlowRules:

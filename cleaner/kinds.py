@@ -10,6 +10,7 @@
 | substitution | a token standing for a digit | weighs the document, then restores the digit |
 | mojibake | a line with mojibake         | repairs the encoding with ftfy                |
 | html     | an element of an HTML page   | removes the element before text extraction    |
+| scorer   | every line, by a trained model | removes near-certain boilerplate, flags the rest |
 
 ``KINDS`` holds each kind's declaration: the keys it accepts (checked when a pack
 loads), how its rules compile (``cleaner.matchers`` holds the classes), the pass it runs
@@ -30,6 +31,7 @@ from .matchers import (
     LineRule,
     MojibakeRule,
     RepairRule,
+    ScorerRule,
     SpanRule,
     SubstitutionRule,
     TailRule,
@@ -43,7 +45,7 @@ from .substitution import Substitution
 
 __all__ = [
     "COMMON_KEYS", "KINDS", "KIND_KEYS", "POSITIONS", "CompiledRule", "DetectorRule", "HtmlRule", "Kind",
-    "LineRule", "MojibakeRule", "RepairRule", "RuleError", "SpanRule", "SubstitutionRule", "TailRule",
+    "LineRule", "MojibakeRule", "RepairRule", "RuleError", "ScorerRule", "SpanRule", "SubstitutionRule", "TailRule",
     "compile_rule",
 ]
 
@@ -67,6 +69,7 @@ class Kind:
     timed: tuple[str, ...] = ()  # the methods through which it matches (clean --profile)
     pattern_keys: tuple[str, ...] = ()  # keys holding regexes (the load-time and run-time guards)
     needs_examples: bool = True
+    triggered: bool = True  # armed by trigger words (the prefilter); False: finds its own targets
 
 
 def _choice(rule: Rule, key: str, allowed: tuple[str, ...]) -> str:
@@ -158,6 +161,25 @@ def _html(rule: Rule) -> CompiledRule:
     return HtmlRule(rule, _int(rule, "max_words"), sel, xp)
 
 
+def _scorer(rule: Rule) -> CompiledRule:
+    from .scorer.model import ModelError, load
+
+    path = rule.options.get("model")
+    if not isinstance(path, str) or not path:
+        raise RuleError(f"{rule.source}: rule {rule.code}: a scorer needs 'model', the path of a model file "
+                        "(relative to the pack), such as one `clean train` writes")
+    for key in ("remove", "flag", "full_page"):
+        value = rule.options[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            raise RuleError(f"{rule.source}: rule {rule.code}: '{key}' must be a score between 0 and 1 "
+                            f"(0: the model's own threshold), not {value!r}")
+    try:
+        model = load(path)
+    except ModelError as exc:
+        raise RuleError(f"{rule.source}: rule {rule.code}: {exc}") from exc
+    return ScorerRule(rule, model, {k: float(rule.options[k]) or model.thresholds[k]
+                                    for k in ("remove", "flag", "full_page")})
+
 
 def _declare(*kinds: Kind) -> dict[str, Kind]:
     return {k.name: k for k in kinds}
@@ -183,7 +205,11 @@ KINDS: dict[str, Kind] = _declare(
     # CSS selectors and/or XPath; elements with more than max_words words are kept (0: no limit);
     # before_extractor: the built-in rule also runs ahead of an external extractor (trafilatura).
     Kind("html", {"selectors": [], "xpath": [], "max_words": 0, "before_extractor": False},
-         HtmlRule, _html, "page", "removes"),
+         HtmlRule, _html, "page", "removes", triggered=False),
+    # model: a scorer file, relative to the pack; remove/flag (default scope) and full_page:
+    # score thresholds, 0 for the model's own (cleaner.scorer.decide applies them).
+    Kind("scorer", {"model": None, "remove": 0.0, "flag": 0.0, "full_page": 0.0},
+         ScorerRule, _scorer, "lines", "removes, flags", needs_examples=False, triggered=False),
 )
 # Every option key that holds regexes, in any kind.
 PATTERN_KEYS: tuple[str, ...] = tuple(dict.fromkeys(key for kind in KINDS.values() for key in kind.pattern_keys))

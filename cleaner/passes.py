@@ -4,7 +4,8 @@
 2. Inline edits: repairs and substitutions, mojibake fixes, then span removals.
 3. Line decisions: whole-line removals; rules bound to the head or the tail, and the
    zone after an end-of-article marker, are re-judged among the lines still kept until
-   nothing changes, the fixpoint that makes cleaning the output again a no-op.
+   nothing changes, the fixpoint that makes cleaning the output again a no-op. A scorer
+   then judges the kept lines (cleaner.scoring), and the rules look again after it.
 4. The judges look again at what will be kept; if their verdict changes where it
    matters, the passes run again (at most three times).
 """
@@ -25,12 +26,14 @@ from .matchers import (
     LineRule,
     MojibakeRule,
     RepairRule,
+    ScorerRule,
     SpanRule,
     SubstitutionRule,
     TailRule,
 )
 from .model import CleanResult
 from .overlaps import disjoint, take_span
+from .scoring import score_lines
 from .substitution import Verdict
 
 # What decides on a whole document: detectors gate repairs; substitutions gate their own.
@@ -40,8 +43,11 @@ Judge = DetectorRule | SubstitutionRule
 class Passes:
     """The passes of one Cleaner, over its compiled rules (rule index -> compiled rule)."""
 
-    def __init__(self, compiled: Mapping[int, CompiledRule]) -> None:
+    def __init__(self, compiled: Mapping[int, CompiledRule], scorers: Sequence[ScorerRule] = (),
+                 full_page: bool = False) -> None:
         self.comp = compiled
+        self.scorers = tuple(scorers)
+        self.full_page = full_page  # the scorers' scope: a whole page, not an article's text
 
     def run(self, text: str, lines: Lines, cands: dict[int, set[int]], later: dict[int, set[int]],
             detectors: Sequence[Judge]) -> CleanResult:
@@ -55,6 +61,10 @@ class Passes:
             self._inline_edits(doc, fired, later)
             doc.arm_deferred(later, doc.inline.keys())
             self._line_decisions(doc, later)
+            if self.scorers:
+                while score_lines(doc, self.scorers, self.full_page):
+                    self._line_decisions(doc, later)
+                doc.flags.extend(doc.score_flags)
             self._flag_elsewhere(doc)
             if not detectors:
                 break

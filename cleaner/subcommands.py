@@ -1,5 +1,5 @@
-"""The subcommands: ``clean restore``, ``clean rules``, ``clean rule``, ``clean config``
-and ``clean learn``."""
+"""The subcommands: ``clean restore``, ``clean rules``, ``clean rule``, ``clean config``,
+``clean learn`` and ``clean train``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .model import Rule
 from .replay import ReplayError, restore
 from .report import edits_from_report, sha256
 
-SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn")
+SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn", "train")
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
 
 
@@ -194,4 +194,30 @@ def learn_command(
                 f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
                 f"(most: a default rule removes the line already). Review them, then "
                 f"`clean rules test {output}`.")
+    return EXIT_OK
+
+
+@sub_app.command("train", help="Train a line scorer from labelled pages and write it with a pack that uses it "
+                 "(needs the train extra).")
+@returns_exit_code
+def train_command(
+    pages: Annotated[Path, typer.Argument(help="Folder of pages: HTML, or text with one block per line.")],
+    gold: Annotated[Path, typer.Argument(help="Folder of gold texts, named as the pages (any extension).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The model file to write (.json or .json.gz); "
+                                         "its pack is written beside it as .toml.")],
+    code: Annotated[str, typer.Option("--code", help="Rule code of the pack's scorer rule.")] = "SCU001",
+    full_page: Annotated[float, typer.Option("--full-page-threshold", help="Score from which --full-page removes a line.")] = 0.5,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress messages.")] = False,
+) -> int:
+    from .scorer.folders import TrainError, train_folders
+
+    err = LazyConsole(stderr=True)
+    try:
+        done = train_folders(pages, gold, output, code=code, full_page=full_page,
+                             progress=None if quiet else err.say)
+    except TrainError as exc:
+        raise UsageError(str(exc)) from exc
+    if not quiet:
+        err.say(f"{done.model} ({done.size:,} bytes) from {done.pages} pages; on them: {done.figures}. "
+                f"Use it with --rules {done.pack} (add --ignore SC001 to replace the shipped scorer).")
     return EXIT_OK
