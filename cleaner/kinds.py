@@ -168,7 +168,7 @@ def _scorer(rule: Rule) -> CompiledRule:
     if not isinstance(path, str) or not path:
         raise RuleError(f"{rule.source}: rule {rule.code}: a scorer needs 'model', the path of a model file "
                         "(relative to the pack), such as one `clean train` writes")
-    for key in ("remove", "flag", "full_page"):
+    for key in ("remove_at", "flag_at", "full_page_at"):
         value = rule.options[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
             raise RuleError(f"{rule.source}: rule {rule.code}: '{key}' must be a score between 0 and 1 "
@@ -177,7 +177,7 @@ def _scorer(rule: Rule) -> CompiledRule:
         model = load(path)
     except ModelError as exc:
         raise RuleError(f"{rule.source}: rule {rule.code}: {exc}") from exc
-    return ScorerRule(rule, model, {k: float(rule.options[k]) or model.thresholds[k]
+    return ScorerRule(rule, model, {k: float(rule.options[f"{k}_at"]) or model.thresholds[k]
                                     for k in ("remove", "flag", "full_page")})
 
 
@@ -206,9 +206,9 @@ KINDS: dict[str, Kind] = _declare(
     # before_extractor: the built-in rule also runs ahead of an external extractor (trafilatura).
     Kind("html", {"selectors": [], "xpath": [], "max_words": 0, "before_extractor": False},
          HtmlRule, _html, "page", "removes", triggered=False),
-    # model: a scorer file, relative to the pack; remove/flag (default scope) and full_page:
-    # score thresholds, 0 for the model's own (cleaner.scorer.decide applies them).
-    Kind("scorer", {"model": None, "remove": 0.0, "flag": 0.0, "full_page": 0.0},
+    # model: a scorer file, relative to the pack; remove_at/flag_at (default scope) and
+    # full_page_at: score thresholds, 0 for the model's own (cleaner.scorer.decide applies them).
+    Kind("scorer", {"model": None, "remove_at": 0.0, "flag_at": 0.0, "full_page_at": 0.0},
          ScorerRule, _scorer, "lines", "removes, flags", needs_examples=False, triggered=False),
 )
 # Every option key that holds regexes, in any kind.

@@ -154,8 +154,9 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False, base: Path | Non
             raise RuleError(f"{where}: rule {code}: 'requires' must be a list of detector codes")
         options = dict(own)
         options.update({k: v for k, v in spec.items() if k in own or k in ("case", "replaces")})
-        if isinstance(options.get("model"), str) and options["model"] and base is not None:
-            options["model"] = str(base / options["model"])  # a model file sits beside its pack
+        if isinstance(options.get("model"), str) and options["model"]:
+            # A model file sits beside its pack (without a base: beside the source named).
+            options["model"] = str((base if base is not None else Path(source).parent) / options["model"])
         lowered = tuple(t.lower() for t in triggers)
         rule = Rule(code=code, name=name, pack=pack_name, kind=kind, message=spec["message"].strip(),
                     why=spec["why"].strip(), triggers=lowered, examples=examples,

@@ -1,12 +1,15 @@
 """What the scorer does with its scores, in each scope.
 
 - Full page (the input is a whole page flattened to text): a line scoring at or above
-  the full-page threshold goes, wherever it is; a prose paragraph needs the higher
-  ``prose`` threshold (a comment thread is prose too, but its context gives it away).
+  the full-page threshold goes, wherever it is; a prose paragraph, a sentence, or a
+  line between prose paragraphs needs the higher ``prose`` threshold (a comment thread
+  is prose too, but its context gives it away; a subheading or a list inside the
+  article is not boilerplate however short).
 - Default (the input is an extractor's article text, which is mostly article): a line
-  goes only when its score is near certain and it sits in the head or tail zone, or in a
-  run of such lines; prose paragraphs are never removed. A line scoring above the flag
-  threshold that is not removed is flagged.
+  goes only when its score is near certain, its own text leans boilerplate too, and it
+  sits in the head or tail zone or in a run of such lines; prose paragraphs are never
+  removed nor flagged. Such a line scoring above the flag threshold that is not removed
+  is flagged. A text with no such line is not scored further.
 
 Both re-score the lines still kept until nothing more goes: a removed menu changes its
 neighbours' context, and a second cleaning of the output must find nothing to remove.
@@ -17,10 +20,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Explained, ScorerModel, is_prose
+from .model import CLOSERS, Explained, ScorerModel, is_prose
 
 ZONE = 3  # kept lines at each end that count as the head or tail zone
 RUN = 3  # near-certain lines in a row that make a boilerplate run anywhere
+INSIDE = 6  # full page: a run of this many lines or fewer between prose paragraphs is the article's
+HEAD = 2  # full page: lines above the article's first paragraph kept as its title and byline
+SENTENCE = 7  # full page: a line of this many words ending a sentence is guarded like prose
 
 
 @dataclass(frozen=True)
@@ -40,22 +46,58 @@ class _Round:
         self.own, self.rows = model.context(self.sub)
         self.scores = model.row_scores(self.rows)
 
-    def explain(self, k: int) -> Explained:
-        return self.model.explain(self.sub[k], self.own[k], [rows[k] for rows in self.rows])
+    def explain(self, ks: Sequence[int]) -> list[Explained]:
+        return self.model.explain(self.sub, self.own, self.rows, ks)
 
 
-def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None = None) -> list[Decision]:
+def guarded(lines: Sequence[str]) -> list[bool]:
+    """Lines of a full page that need the ``prose`` threshold, not the full-page one: a
+    prose paragraph, a sentence (``SENTENCE`` words or more, ending in . ! or ?), the
+    lines of a run of at most ``INSIDE`` lines with prose on both sides (a subheading,
+    a list or a short quote inside the article body), and the ``HEAD`` lines above the
+    first paragraph of the page's main run of prose (the title and the byline)."""
+    prose = [is_prose(ln) for ln in lines]
+    out = [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)]
+    start = None  # the first line of the current run after a prose line
+    # The article: the region with the most prose paragraphs, gaps of at most INSIDE lines.
+    best = (0, -1)  # (paragraphs, first line)
+    region = (0, -1)
+    for i, p in enumerate(prose):
+        if p:
+            if start is not None and i - start <= INSIDE:
+                for j in range(start, i):
+                    out[j] = True
+                region = (region[0] + 1, region[1])
+            else:
+                region = (1, i)
+            best = max(best, region, key=lambda r: r[0])
+            start = i + 1
+    # Its title and byline stand just above its first paragraph.
+    for j in range(max(0, best[1] - HEAD), max(0, best[1])):
+        out[j] = True
+    return out
+
+
+def is_sentence(line: str) -> bool:
+    return line.rstrip(CLOSERS)[-1:] in ".!?" and not line.endswith(("...", "…")) and \
+        len(line.split()) >= SENTENCE
+
+
+def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None = None, *,
+              explain: bool = True) -> list[Decision]:
     t = model.full_page_threshold if threshold is None else threshold
     sure = max(t, model.thresholds["prose"])
     kept = list(range(len(lines)))
     out: list[Decision] = []
     while kept:
         r = _Round(model, lines, kept)
-        new = [k for k, (i, s) in enumerate(zip(kept, r.scores, strict=True))
-               if s >= t and (s >= sure or not is_prose(lines[i]))]
+        guard = guarded(r.sub)
+        new = [k for k, s in enumerate(r.scores) if s >= (sure if guard[k] else t)]
         if not new:
             break
-        out.extend(Decision(kept[k], True, r.explain(k), "boilerplate region of a full page") for k in new)
+        whys = r.explain(new) if explain else [Explained(r.scores[k], ()) for k in new]
+        out.extend(Decision(kept[k], True, why, "boilerplate region of a full page")
+                   for k, why in zip(new, whys, strict=True))
         gone = {kept[k] for k in new}
         kept = [i for i in kept if i not in gone]
     return sorted(out, key=lambda d: d.index)
@@ -63,27 +105,33 @@ def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None 
 
 def full_page_removals(model: ScorerModel, lines: Sequence[str], threshold: float | None = None) -> set[int]:
     """The lines a full-page cleaning removes (no explanations: for tuning and benchmarks)."""
-    t = model.full_page_threshold if threshold is None else threshold
-    sure = max(t, model.thresholds["prose"])
-    kept = list(range(len(lines)))
-    while kept:
-        scores = model.scores([lines[i] for i in kept])
-        gone = {i for i, s in zip(kept, scores, strict=True) if s >= t and (s >= sure or not is_prose(lines[i]))}
-        if not gone:
-            break
-        kept = [i for i in kept if i not in gone]
-    return set(range(len(lines))) - set(kept)
+    return {d.index for d in full_page(model, lines, threshold, explain=False)}
+
+
+def _suspects(model: ScorerModel, lines: Sequence[str]) -> list[bool]:
+    """Lines the default scope may remove or flag: those that do not read as prose and
+    whose own text leans boilerplate (own-text probability 0.5 or more), so that a
+    neighbourhood of menus alone never takes an article's line. Only short lines are
+    scored here; most article texts have no suspect and are not scored further (the
+    whole-document scoring costs more than every rule together)."""
+    return [not is_prose(ln) and model.own_score(ln) >= 0.0 for ln in lines]
 
 
 def default(model: ScorerModel, lines: Sequence[str], sure: float | None = None,
             flag: float | None = None) -> list[Decision]:
+    """Decisions of the default scope: removals of suspects (``_suspects``) scoring
+    ``sure`` or more in the head or tail zone or a run, flags of other suspects scoring
+    ``flag`` or more."""
     sure = model.thresholds["remove"] if sure is None else sure
     flag = model.thresholds["flag"] if flag is None else flag
+    suspect = _suspects(model, lines)
+    if not any(suspect):
+        return []
     kept = list(range(len(lines)))
     out: list[Decision] = []
     while kept:
         r = _Round(model, lines, kept)
-        hot = [s >= sure and not is_prose(lines[i]) for i, s in zip(kept, r.scores, strict=True)]
+        hot = [suspect[i] and s >= sure for i, s in zip(kept, r.scores, strict=True)]
         n = len(kept)
         new: list[tuple[int, str]] = []
         for k in range(n):
@@ -95,13 +143,12 @@ def default(model: ScorerModel, lines: Sequence[str], sure: float | None = None,
                 new.append((k, f"in a run of {RUN} or more boilerplate lines"))
         if not new:
             # What stays but looks like boilerplate is shown, not touched.
-            for k, s in enumerate(r.scores):
-                if s >= flag:
-                    why = ("kept: reads as prose" if is_prose(r.sub[k])
-                           else "kept: not at the head or tail, nor in a run of boilerplate lines")
-                    out.append(Decision(kept[k], False, r.explain(k), why))
+            shown = [k for k, s in enumerate(r.scores) if suspect[kept[k]] and s >= flag]
+            out.extend(Decision(kept[k], False, why, "kept: not at the head or tail, nor in a run of boilerplate lines")
+                       for k, why in zip(shown, r.explain(shown), strict=True))
             break
-        out.extend(Decision(kept[k], True, r.explain(k), reason) for k, reason in new)
+        explained = r.explain([k for k, _ in new])
+        out.extend(Decision(kept[k], True, why, reason) for (k, reason), why in zip(new, explained, strict=True))
         gone = {kept[k] for k, _ in new}
         kept = [i for i in kept if i not in gone]
     return sorted(out, key=lambda d: d.index)

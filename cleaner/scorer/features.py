@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 # Words: letters and digits of any script; a digit in a word stands for any digit, so
 # "2019" and "2020" are one feature (dates and counts, not particular numbers).
@@ -24,7 +25,7 @@ _DIGITS = str.maketrans("0123456789", "0000000000")
 # Separators that join menu items and breadcrumbs on one line.
 SEPARATORS = "|·»›•/"
 _TERMINAL = ".!?"
-_CLOSERS = "\"'”’»)]"
+_CLOSERS = "\"'”’“»«)]"
 _BULLETS = "•-*–—·►▶→"
 # Word-count buckets: a linear model needs the step from a label to a sentence spelled out.
 _LEN_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20, 40)
@@ -110,12 +111,15 @@ class Vocabularies:
         self.first = frozenset(k[0] for k in self.phrases)  # most lines share no word with any list
 
     def hits(self, toks: Sequence[str]) -> list[str]:
-        if self.first.isdisjoint(toks):
+        first = self.first
+        if first.isdisjoint(toks):
             return []
         found: set[str] = set()
-        get = self.phrases.get
-        for size in range(1, min(self.longest, len(toks)) + 1):
-            for i in range(len(toks) - size + 1):
+        get, longest, n = self.phrases.get, self.longest, len(toks)
+        for i, t in enumerate(toks):
+            if t not in first:  # a phrase starts with one of these words
+                continue
+            for size in range(1, min(longest, n - i) + 1):
                 names = get(tuple(toks[i:i + size]))
                 if names:
                     found.update(names)
@@ -153,44 +157,76 @@ CONTEXT_NAMES: tuple[str, ...] = (
 CLIP = 8.0
 
 
-def context_rows(own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> list[list[float]]:
-    """Context feature values (in ``CONTEXT_NAMES`` order) for each line of a document,
-    from each line's own-text score, whether it reads as prose, and whether it is short."""
+def context_rows(own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> Any:
+    """Context feature values (an n x len(CONTEXT_NAMES) array, columns in that order)
+    for each line of a document, from each line's own-text score (or the previous
+    stage's), whether it reads as prose, and whether it is short. Vectorised: a page has
+    hundreds of lines and the fixpoint scores it several times."""
+    import numpy as np
+
     n = len(own)
-    z = [max(-CLIP, min(CLIP, v)) for v in own]
-    prose_idx = [i for i, p in enumerate(prose) if p]
-    runs = _short_runs(short)
-    rows: list[list[float]] = []
-    k = 0  # index into prose_idx of the first prose line at or after i
-    for i in range(n):
-        while k < len(prose_idx) and prose_idx[k] < i:
-            k += 1
-        above = i - prose_idx[k - 1] if k > 0 else 99
-        nxt = k + 1 if k < len(prose_idx) and prose_idx[k] == i else k
-        below = prose_idx[nxt] - i if nxt < len(prose_idx) else 99
-        window = z[max(0, i - 5):i] + z[i + 1:i + 6]
-        row = [z[i], max(z[i], 0.0),
-               z[i - 1] if i >= 1 else 0.0, z[i - 2] if i >= 2 else 0.0, z[i - 3] if i >= 3 else 0.0,
-               z[i + 1] if i + 1 < n else 0.0, z[i + 2] if i + 2 < n else 0.0, z[i + 3] if i + 3 < n else 0.0,
-               sum(window) / len(window) if window else 0.0, max(window, default=0.0), min(window, default=0.0)]
-        wide = z[max(0, i - 15):i] + z[i + 1:i + 16]
-        row.append(sum(wide) / len(wide) if wide else 0.0)
-        near = prose[max(0, i - 5):i + 6]
-        row.append(sum(near) / len(near))
-        row.extend(_distance(above))
-        row.extend(_distance(below))
-        rel = i / n
-        row.extend((float(i == 0), float(i < 5), float(i == n - 1), float(n - 1 - i < 5),
-                    float(rel < 0.1), float(rel >= 0.9), float(rel >= 2 / 3),
-                    float(n < 15), float(n > 100)))
-        r = runs[i]
-        row.extend((float(3 <= r <= 5), float(r >= 6)))
-        rows.append(row)
-    return rows
+    out = np.zeros((n, len(CONTEXT_NAMES)))
+    if n == 0:
+        return out
+    z = np.clip(np.asarray(own, dtype=float), -CLIP, CLIP)
+    idx = np.arange(n)
+    out[:, 0] = z
+    out[:, 1] = np.maximum(z, 0.0)
+    for col, k in ((2, -1), (3, -2), (4, -3), (5, 1), (6, 2), (7, 3)):
+        if k < 0:
+            out[-k:, col] = z[:k]
+        else:
+            out[:-k, col] = z[k:]
+    csum = np.concatenate(([0.0], np.cumsum(z)))
 
+    def around_mean(r: int) -> Any:  # mean over i-r..i+r without i itself
+        lo, hi = np.maximum(idx - r, 0), np.minimum(idx + r + 1, n)
+        total = csum[hi] - csum[lo] - z
+        count = hi - lo - 1
+        return np.divide(total, count, out=np.zeros(n), where=count > 0)
 
-def _distance(d: int) -> tuple[float, float, float, float]:
-    return (float(d == 1), float(2 <= d <= 3), float(4 <= d <= 10), float(d > 10))
+    out[:, 8] = around_mean(5)
+    pad = np.concatenate((np.full(5, -np.inf), z, np.full(5, -np.inf)))
+    left = np.lib.stride_tricks.sliding_window_view(pad[:-6], 5)  # lines i-5..i-1
+    right = np.lib.stride_tricks.sliding_window_view(pad[6:], 5)  # lines i+1..i+5
+    big = np.maximum(left.max(axis=1), right.max(axis=1))
+    out[:, 9] = np.where(np.isfinite(big), big, 0.0)
+    pad = np.concatenate((np.full(5, np.inf), z, np.full(5, np.inf)))
+    left = np.lib.stride_tricks.sliding_window_view(pad[:-6], 5)
+    right = np.lib.stride_tricks.sliding_window_view(pad[6:], 5)
+    small = np.minimum(left.min(axis=1), right.min(axis=1))
+    out[:, 10] = np.where(np.isfinite(small), small, 0.0)
+    out[:, 11] = around_mean(15)
+    p = np.asarray(prose, dtype=bool)
+    psum = np.concatenate(([0], np.cumsum(p)))
+    lo, hi = np.maximum(idx - 5, 0), np.minimum(idx + 6, n)
+    out[:, 12] = (psum[hi] - psum[lo]) / (hi - lo)
+    # Distance to the nearest prose line strictly above and strictly below (99: none).
+    last = np.maximum.accumulate(np.where(p, idx, -1))
+    before = np.concatenate(([-1], last[:-1]))
+    above = np.where(before >= 0, idx - before, 99)
+    nxt = np.minimum.accumulate(np.where(p, idx, n)[::-1])[::-1]
+    after = np.concatenate((nxt[1:], [n]))
+    below = np.where(after < n, after - idx, 99)
+    for start, d in ((13, above), (17, below)):
+        out[:, start] = d == 1
+        out[:, start + 1] = (d >= 2) & (d <= 3)
+        out[:, start + 2] = (d >= 4) & (d <= 10)
+        out[:, start + 3] = d > 10
+    rel = idx / n
+    out[:, 21] = idx == 0
+    out[:, 22] = idx < 5
+    out[:, 23] = idx == n - 1
+    out[:, 24] = n - 1 - idx < 5
+    out[:, 25] = rel < 0.1
+    out[:, 26] = rel >= 0.9
+    out[:, 27] = rel >= 2 / 3
+    out[:, 28] = n < 15
+    out[:, 29] = n > 100
+    runs = np.asarray(_short_runs(short))
+    out[:, 30] = (runs >= 3) & (runs <= 5)
+    out[:, 31] = runs >= 6
+    return out
 
 
 def _short_runs(short: Sequence[bool]) -> list[int]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .features import (
+    _WORD,
     CLIP,
     CONTEXT_NAMES,
     PROSE_WORDS,
@@ -33,7 +34,8 @@ FORMAT = "cleaner-scorer/1"
 _CACHE_LINES = 100_000  # distinct lines whose own score is kept (menus repeat across a site's pages)
 _TERMINAL = ".!?"
 _PAIR = "{} {}".format
-_CLOSERS = "\"'”’»)]"
+# Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
+CLOSERS = "\"'”’“»«)]"
 
 
 class ModelError(ValueError):
@@ -47,11 +49,11 @@ def doc_lines(text: str) -> list[str]:
 
 def is_prose(line: str) -> bool:
     """A paragraph: many words, ending a sentence."""
-    return line.rstrip(_CLOSERS)[-1:] in _TERMINAL and len(words(line)) > PROSE_WORDS
+    return line.rstrip(CLOSERS)[-1:] in _TERMINAL and len(_WORD.findall(line)) > PROSE_WORDS
 
 
 def is_short(line: str) -> bool:
-    return len(words(line)) <= 4
+    return len(_WORD.findall(line)) <= 4
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class ScorerModel:
     thresholds: Mapping[str, float]
     card: Mapping[str, Any] = field(default_factory=dict)
     _cache: dict[str, tuple[float, bool, bool]] = field(default_factory=dict, compare=False, repr=False)
+    _why: dict[str, tuple[list[tuple[float, str]], list[tuple[float, str]]]] = field(
+        default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
@@ -89,6 +93,9 @@ class ScorerModel:
             head, _, rest = name.partition(":")
             fam[head if head in fam else ""][rest if head in fam else name] = w
         object.__setattr__(self, "_families", (fam["word"], fam["pair"], fam["line"], fam[""]))
+        import numpy as np  # here, not at import: runs without a scorer never load it
+
+        object.__setattr__(self, "_arrays", tuple((b, np.asarray(w)) for b, w in self.stages))
 
     def own_score(self, line: str) -> float:
         """The own-text logit of one stripped line: the bias plus the weight of every
@@ -112,73 +119,95 @@ class ScorerModel:
         get = other_w.get
         z += sum(get(f, 0.0) for f in shape(line, toks))
         z += sum(get(f, 0.0) for f in self.vocab.hits(toks[:40]))
-        info = (z, n > PROSE_WORDS and line.rstrip(_CLOSERS)[-1:] in _TERMINAL, n <= 4)
+        info = (z, n > PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL, n <= 4)
         with self._lock:
             if len(self._cache) >= _CACHE_LINES:
                 self._cache.clear()
             self._cache[line] = info
         return info
 
-    def context(self, lines: Sequence[str]) -> tuple[list[float], list[list[list[float]]]]:
-        """Own-text logits and, for each context stage, the feature rows it read."""
+    def context(self, lines: Sequence[str]) -> tuple[list[float], list[Any]]:
+        """Own-text logits and, for each context stage, the feature rows it read (arrays)."""
         info = [self._line(ln) for ln in lines]
         own = [x[0] for x in info]
         prose, short = [x[1] for x in info], [x[2] for x in info]
-        z, rows_by_stage = own, []
-        for bias, w in self.stages:
+        z: Any = own
+        rows_by_stage = []
+        for bias, w in self._arrays:  # type: ignore[attr-defined]
             rows = context_rows(z, prose, short)
             rows_by_stage.append(rows)
-            z = [bias + sum(a * b for a, b in zip(w, row, strict=True)) for row in rows]
+            z = rows @ w + bias
         return own, rows_by_stage
 
     def scores(self, lines: Sequence[str]) -> list[float]:
         """Probability of boilerplate for each line (stripped, non-blank) of one document."""
         return self.row_scores(self.context(lines)[1])
 
-    def row_scores(self, rows_by_stage: Sequence[Sequence[Sequence[float]]]) -> list[float]:
-        bias, w = self.stages[-1]
-        return [sigmoid(bias + sum(a * b for a, b in zip(w, row, strict=True))) for row in rows_by_stage[-1]]
+    def row_scores(self, rows_by_stage: Sequence[Any]) -> list[float]:
+        import numpy as np
 
-    def explain(self, line: str, own: float, rows: Sequence[Sequence[float]]) -> Explained:
-        """The score of a line from its context rows (one per stage), and the three
-        features that weighed most towards it. Each stage's logit is its bias plus its
-        terms; the term on the line's own previous logit is passed down, so an own-text
-        feature weighs its weight times the product of those factors, and a context
-        feature of stage k its term times the factors of the stages after k."""
-        parts: dict[str, float] = {}
-        factor = 1.0
-        logit = 0.0
-        for level in range(len(self.stages) - 1, -1, -1):
-            bias, w = self.stages[level]
-            row = rows[level]
-            if level == len(self.stages) - 1:
-                logit = bias + sum(a * b for a, b in zip(w, row, strict=True))
-            prefix = "context" if level == 0 else "region"
-            for name, wt, x in zip(CONTEXT_NAMES[2:], w[2:], row[2:], strict=True):
-                if x:
-                    key = f"{prefix}:{name}"
-                    parts[key] = parts.get(key, 0.0) + factor * wt * x
-            # The stage's own-line term: w0 * clip(z) + w1 * max(clip(z), 0), linear in z
-            # on each side of 0, so it passes down as a factor on z.
-            z_prev = _previous_logit(self, own, rows, level)
-            clipped = max(-CLIP, min(CLIP, z_prev))
-            factor *= (w[0] + (w[1] if clipped > 0 else 0.0)) * (clipped / z_prev if z_prev else 0.0)
-        for f in own_features(line, self.vocab):
-            wt = self.own_weights.get(f)
-            if wt:
-                parts[f] = parts.get(f, 0.0) + factor * wt
-        sign = 1.0 if logit >= 0 else -1.0
-        top = sorted(parts.items(), key=lambda kv: (-sign * kv[1], kv[0]))[:3]
-        return Explained(sigmoid(logit), tuple((k, round(v, 2)) for k, v in top))
+        bias, w = self._arrays[-1]  # type: ignore[attr-defined]
+        return (1.0 / (1.0 + np.exp(-(rows_by_stage[-1] @ w + bias)))).tolist()
 
+    def explain(self, lines: Sequence[str], own: Sequence[float], rows: Sequence[Any],
+                which: Sequence[int]) -> list[Explained]:
+        """Scores of lines ``which`` of a document (from ``context``'s own logits and rows)
+        and, for each, the three features that weighed most towards it. Each stage's
+        logit is its bias plus its terms; its term on the line's own previous logit is
+        passed down as a factor, so an own-text feature weighs its weight times the
+        product of those factors, and a context feature of stage k its term times the
+        factors of the stages after k. Exact for the linear model, vectorised per call."""
+        import numpy as np
 
-def _previous_logit(model: ScorerModel, own: float, rows: Sequence[Sequence[float]], level: int) -> float:
-    """The logit stage ``level`` read for the line itself: the own-text logit for the
-    first stage, else the previous stage's output."""
-    if level == 0:
-        return own
-    bias, w = model.stages[level - 1]
-    return bias + sum(a * b for a, b in zip(w, rows[level - 1], strict=True))
+        if not which:
+            return []
+        ks = np.asarray(which)
+        arrays = self._arrays  # type: ignore[attr-defined]
+        last = len(arrays) - 1
+        factor = np.ones(len(ks))
+        logit = rows[last][ks] @ arrays[last][1] + arrays[last][0]
+        sign = np.where(logit >= 0, 1.0, -1.0)
+        ctx_parts, ctx_names = [], []
+        for level in range(last, -1, -1):
+            bias, w = arrays[level]
+            family = "context:" if level == 0 else "region:"
+            ctx_parts.append(factor[:, None] * rows[level][ks, 2:] * w[2:])
+            ctx_names.extend(family + name for name in CONTEXT_NAMES[2:])
+            prev = (np.asarray(own)[ks] if level == 0
+                    else rows[level - 1][ks] @ arrays[level - 1][1] + arrays[level - 1][0])
+            # The stage's own-line term, w0 * clip(z) + w1 * max(clip(z), 0), is linear
+            # in z on each side of 0: it passes down as a factor on z.
+            clipped = np.clip(prev, -CLIP, CLIP)
+            ratio = np.divide(clipped, prev, out=np.zeros(len(ks)), where=prev != 0)
+            factor = factor * (w[0] + np.where(clipped > 0, w[1], 0.0)) * ratio
+        ctx = np.hstack(ctx_parts) * sign[:, None]  # towards the decision: larger is stronger
+        top_ctx = np.argsort(-ctx, axis=1, kind="stable")[:, :3]
+        out = []
+        for r, k in enumerate(which):
+            pos, neg = self._extremes(lines[k])
+            own_side = pos if factor[r] * sign[r] > 0 else neg
+            cands = [(float(ctx[r, c]), ctx_names[c]) for c in top_ctx[r] if ctx[r, c] > 0]
+            cands.extend((float(abs(factor[r] * wt)), name) for wt, name in own_side)
+            cands.sort(key=lambda c: (-c[0], c[1]))
+            s = float(sign[r])
+            out.append(Explained(float(sigmoid(float(logit[r]))),
+                                 tuple((name, round(s * c, 2)) for c, name in cands[:3])))
+        return out
+
+    def _extremes(self, line: str) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
+        """A line's three own-text features of largest and of smallest weight: whichever
+        way the stages' factor points, its strongest own features are among them."""
+        hit = self._why.get(line)
+        if hit is None:
+            get = self.own_weights.get
+            weighted = sorted(((wt, f) for f in own_features(line, self.vocab) if (wt := get(f))),
+                              key=lambda x: (-x[0], x[1]))
+            hit = ([x for x in weighted[:3] if x[0] > 0], [x for x in weighted[::-1][:3] if x[0] < 0])
+            with self._lock:
+                if len(self._why) >= _CACHE_LINES:
+                    self._why.clear()
+                self._why[line] = hit
+        return hit
 
 
 def from_json(data: Mapping[str, Any], source: str) -> ScorerModel:

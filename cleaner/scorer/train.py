@@ -57,10 +57,14 @@ def _weight(line: str) -> float:
 
 
 def _folds(items: Sequence[Prepared], k: int) -> list[int]:
-    """Fold of each page, by a stable hash of its group (no random state to carry)."""
+    """Fold of each page, by a stable hash of its group (no random state to carry); by
+    page when there are too few groups to fill every fold (a user's pages of one site)."""
     import zlib
 
-    return [zlib.crc32(p.page.group.encode("utf-8")) % k for p in items]
+    by_group = [zlib.crc32(p.page.group.encode("utf-8")) % k for p in items]
+    if len(set(by_group)) == k:
+        return by_group
+    return [i % k for i in range(len(items))]
 
 
 def fit(pages: Sequence[Page], vocab_lists: Mapping[str, Sequence[str]], *, min_pages: int = 3,
@@ -119,25 +123,28 @@ def fit(pages: Sequence[Page], vocab_lists: Mapping[str, Sequence[str]], *, min_
     return model_json, figures
 
 
+EDGE = 3  # lines of page kept either side of the article in the extractor-output view
 Stage = tuple[float, tuple[float, ...]]  # a context stage: bias, weights in CONTEXT_NAMES order
 
 
 def _cascade(stages: Sequence[Stage], p: Prepared, scores: Sequence[float], keep: Sequence[int]) -> list[float]:
     """The logits the given context stages give the lines ``keep`` of a page, from their
     own-text scores (what ScorerModel does at run time)."""
-    z = [scores[i] for i in keep]
+    import numpy as np
+
+    z: Any = [scores[i] for i in keep]
     prose = [is_prose(p.lines[i]) for i in keep]
     short = [is_short(p.lines[i]) for i in keep]
     for bias, w in stages:
-        z = [bias + sum(a * b for a, b in zip(w, row, strict=True)) for row in context_rows(z, prose, short)]
-    return z
+        z = context_rows(z, prose, short) @ np.asarray(w) + bias
+    return list(z)
 
 
 def _views(p: Prepared, scores: list[float], stages: Sequence[Stage]) -> list[list[int]]:
     """The line sets a context stage learns from: the whole page; the page after a first
     round of removals by the stages so far (what the fixpoint's later rounds, and a
-    second cleaning, see); and the page's content alone (an extractor's output, the
-    default scope)."""
+    second cleaning, see); and the article's span with a few lines either side (an
+    extractor's output, the default scope)."""
     every = list(range(len(p.lines)))
     if not every:
         return []
@@ -145,7 +152,11 @@ def _views(p: Prepared, scores: list[float], stages: Sequence[Stage]) -> list[li
     if stages:
         first = _cascade(stages, p, scores, every)
         views.append([i for i in every if first[i] < -0.4])  # below a probability of 0.4
-    views.append([i for i in every if p.labels[i] == 0])
+    content = [i for i in every if p.labels[i] == 0]
+    if content:
+        # An extractor's output: the article's span with what lies inside it and a few
+        # lines either side (the leftovers the default scope is for).
+        views.append(every[max(0, content[0] - EDGE):content[-1] + 1 + EDGE])
     return [v for v in views if v]
 
 
@@ -169,13 +180,12 @@ def fit_context(prepared: Sequence[Prepared], oof: Sequence[list[float]], c: flo
                 for keep in _views(p, scores, [*done, current] if current else done):
                     z = _cascade(done, p, scores, keep)
                     rows = context_rows(z, [is_prose(p.lines[i]) for i in keep], [is_short(p.lines[i]) for i in keep])
-                    for row, i in zip(rows, keep, strict=True):
-                        if p.labels[i] is not None:
-                            X.append(row)
-                            y.append(p.labels[i])
-                            w.append(_weight(p.lines[i]))
+                    mine = [k for k, i in enumerate(keep) if p.labels[i] is not None]
+                    X.append(rows[mine])
+                    y.extend(p.labels[keep[k]] for k in mine)
+                    w.extend(_weight(p.lines[keep[k]]) for k in mine)
             lr = LogisticRegression(C=c, max_iter=3000, random_state=seed)
-            lr.fit(np.asarray(X), np.asarray(y), sample_weight=np.asarray(w))
+            lr.fit(np.vstack(X), np.asarray(y), sample_weight=np.asarray(w))
             current = (float(lr.intercept_[0]), tuple(float(x) for x in lr.coef_[0]))
         assert current is not None
         done.append(current)
