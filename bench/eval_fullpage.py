@@ -3,11 +3,12 @@
 
     python bench/eval_fullpage.py                 # scrapinghub html-text and dragnet test html-text
     python bench/eval_fullpage.py --sets scrapinghub --cache /tmp/pages
+    python bench/eval_fullpage.py --speed         # and the default scope's speed against the rules alone
 
 Inputs are html-text's output for each page (scrapinghub ships it; dragnet's test pages are
 converted with html-text 0.7, see scorer_corpora.py); the score is the scrapinghub
 benchmark's word 4-gram precision/recall/F1 against the gold article (bench/shingles.py).
-Systems, each timed over the same texts in this process (MB/s per core, one thread):
+Systems, each timed over the same texts in this process (MB/s of wall time, one thread):
 
     uncleaned            the page text as it is
     cleaner rules        Cleaner() without the scorer: today's rule packs only
@@ -82,6 +83,28 @@ def run(pages: Sequence[Page], fn: Callable[[str], str]) -> dict[str, float]:
     return res
 
 
+def default_speed(corpora: Path, rounds: int = 3) -> dict[str, float]:
+    """MB/s (CPU time of this process, best of ``rounds``, interleaved) of the default
+    scope on the scrapinghub newspaper and goose3 outputs: today's rule packs alone
+    against the same packs with the scorer."""
+    import eval_text
+
+    base = corpora / "scrapinghub-article-extraction-benchmark"
+    texts = [t for src in ("newspaper", "goose3") for t in eval_text.load_predictions(base, src).values()]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    fns = {"rules only (today's packs)": Cleaner(ignore=["SC001"]).clean, "with the scorer": Cleaner().clean}
+    best = {k: float("inf") for k in fns}
+    for fn in fns.values():
+        fn(texts[0])
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            started = time.process_time()
+            for t in texts:
+                fn(t)
+            best[name] = min(best[name], time.process_time() - started)
+    return {k: mb / v for k, v in best.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpora", type=Path, default=sc.CORPORA)
@@ -89,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default="scrapinghub,dragnet-test")
     ap.add_argument("--systems", default="", help="comma-separated names; default all")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--speed", action="store_true", help="also time the default scope against the rules alone")
     args = ap.parse_args(argv)
     chosen = systems([s for s in args.systems.split(",") if s])
     report: dict[str, dict[str, dict[str, float] | str]] = {}
@@ -99,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
             if not isinstance(fn, str):
                 fn(pages[0].text)
         report[name] = {label: fn if isinstance(fn, str) else run(pages, fn) for label, fn in fns}
+    speed = default_speed(args.corpora) if args.speed else {}
     if args.json:
-        print(json.dumps(report, indent=2, sort_keys=True))
+        print(json.dumps({"full_page": report, "default_speed": speed}, indent=2, sort_keys=True))
         return 0
     for name, rows in report.items():
         print(f"\n{name} html-text ({len(sc.load(name, args.corpora, args.cache))} pages); target F1 >= {TARGETS[name]}")
@@ -110,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{label:<22} skipped: {r}")
             else:
                 print(f"{label:<22} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['mb_s']:7.2f}")
+    if speed:
+        print("\ndefault scope on the newspaper + goose3 outputs, MB/s per core (CPU time, best of 3)")
+        for label, v in speed.items():
+            print(f"{label:<28} {v:7.2f}")
+        ratio = speed["with the scorer"] / speed["rules only (today's packs)"]
+        print(f"ratio {ratio:.2f} (target >= 0.80)")
     return 0
 
 

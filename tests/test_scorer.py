@@ -134,8 +134,10 @@ def test_explanations_add_up_to_the_direction_of_the_decision() -> None:
     whys = model.explain(lines, own, rows, list(range(len(lines))))
     for s, why in zip(scores, whys, strict=True):
         assert why.score == pytest.approx(s)
-        # The strongest features push the way the decision went.
-        assert why.features and all((w > 0) == (s >= 0.5) for _, w in why.features if w)
+        # What is shown pushed towards boilerplate, strongest first.
+        weights = [w for _, w in why.features]
+        assert all(w > 0 for w in weights) and weights == sorted(weights, reverse=True)
+    assert all(why.features for why, s in zip(whys, scores, strict=True) if s >= 0.5)
 
 
 def test_labels_follow_the_gold_text() -> None:

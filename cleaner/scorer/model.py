@@ -152,7 +152,7 @@ class ScorerModel:
     def explain(self, lines: Sequence[str], own: Sequence[float], rows: Sequence[Any],
                 which: Sequence[int]) -> list[Explained]:
         """Scores of lines ``which`` of a document (from ``context``'s own logits and rows)
-        and, for each, the three features that weighed most towards it. Each stage's
+        and, for each, the three features that weighed most towards boilerplate. Each stage's
         logit is its bias plus its terms; its term on the line's own previous logit is
         passed down as a factor, so an own-text feature weighs its weight times the
         product of those factors, and a context feature of stage k its term times the
@@ -166,7 +166,9 @@ class ScorerModel:
         last = len(arrays) - 1
         factor = np.ones(len(ks))
         logit = rows[last][ks] @ arrays[last][1] + arrays[last][0]
-        sign = np.where(logit >= 0, 1.0, -1.0)
+        # Every decision the scorer reports is towards boilerplate (a removal or a flag,
+        # at whatever threshold): the features shown are those that pushed that way most.
+        sign = np.ones(len(ks))
         ctx_parts, ctx_names = [], []
         for level in range(last, -1, -1):
             bias, w = arrays[level]
@@ -187,7 +189,8 @@ class ScorerModel:
             pos, neg = self._extremes(lines[k])
             own_side = pos if factor[r] * sign[r] > 0 else neg
             cands = [(float(ctx[r, c]), ctx_names[c]) for c in top_ctx[r] if ctx[r, c] > 0]
-            cands.extend((float(abs(factor[r] * wt)), name) for wt, name in own_side)
+            cands.extend((float(factor[r] * wt * sign[r]), name) for wt, name in own_side)
+            cands = [c for c in cands if c[0] > 0]
             cands.sort(key=lambda c: (-c[0], c[1]))
             s = float(sign[r])
             out.append(Explained(float(sigmoid(float(logit[r]))),
