@@ -5,7 +5,8 @@
 3. Line decisions: whole-line removals; rules bound to the head or the tail, and the
    zone after an end-of-article marker, are re-judged among the lines still kept until
    nothing changes, the fixpoint that makes cleaning the output again a no-op. A scorer
-   then judges the kept lines (cleaner.scoring), and the rules look again after it.
+   then judges the kept lines (cleaner.scoring), and the rules look again after it; on
+   a full page the scorer reads every line once before the rules too.
 4. The judges look again at what will be kept; if their verdict changes where it
    matters, the passes run again (at most three times).
 """
@@ -60,6 +61,11 @@ class Passes:
             doc.verdicts = verdicts
             self._inline_edits(doc, fired, later)
             doc.arm_deferred(later, doc.inline.keys())
+            if self.scorers and self.full_page:
+                # A whole page is first read by the scorer as it was trained, on every
+                # line: rules that took the menus away first would hide where a
+                # boilerplate region is from the lines around it.
+                score_lines(doc, self.scorers, self.full_page)
             self._line_decisions(doc, later)
             if self.scorers:
                 while score_lines(doc, self.scorers, self.full_page):
