@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets.split(","):
         pages = sc.load(name, args.corpora, args.cache)
         fns = list(chosen.items())
-        for label, fn in fns:  # warm-up: the model's first load and caches are not timed
+        for _label, fn in fns:  # warm-up: the model's first load and caches are not timed
             if not isinstance(fn, str):
                 fn(pages[0].text)
         report[name] = {label: fn if isinstance(fn, str) else run(pages, fn) for label, fn in fns}

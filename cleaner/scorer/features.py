@@ -133,7 +133,7 @@ def own_features(line: str, vocab: Vocabularies) -> list[str]:
     """Every named feature of a line's own text (words, pairs, shape, vocabulary)."""
     toks = words(line)
     out = [f"word:{w}" for w in dict.fromkeys(toks)]
-    out.extend(f"pair:{a} {b}" for a, b in dict.fromkeys(zip(toks, toks[1:])))
+    out.extend(f"pair:{a} {b}" for a, b in dict.fromkeys(zip(toks, toks[1:], strict=False)))
     if len(toks) <= SHORT_LINE:  # labels and headings: the exact short line is itself telling
         out.append(f"line:{' '.join(toks)}")
     out.extend(shape(line, toks))

@@ -169,7 +169,8 @@ class ScorerModel:
         # Every decision the scorer reports is towards boilerplate (a removal or a flag,
         # at whatever threshold): the features shown are those that pushed that way most.
         sign = np.ones(len(ks))
-        ctx_parts, ctx_names = [], []
+        ctx_parts: list[Any] = []
+        ctx_names: list[str] = []
         for level in range(last, -1, -1):
             bias, w = arrays[level]
             family = "context:" if level == 0 else "region:"

@@ -175,14 +175,16 @@ def fit_context(prepared: Sequence[Prepared], oof: Sequence[list[float]], c: flo
     for level in range(stages):
         current: Stage | None = None
         for _ in range(2):
-            X, y, w = [], [], []
+            X: list[Any] = []
+            y: list[int] = []
+            w: list[float] = []
             for p, scores in zip(prepared, oof, strict=True):
                 for keep in _views(p, scores, [*done, current] if current else done):
                     z = _cascade(done, p, scores, keep)
                     rows = context_rows(z, [is_prose(p.lines[i]) for i in keep], [is_short(p.lines[i]) for i in keep])
                     mine = [k for k, i in enumerate(keep) if p.labels[i] is not None]
                     X.append(rows[mine])
-                    y.extend(p.labels[keep[k]] for k in mine)
+                    y.extend(int(p.labels[keep[k]] or 0) for k in mine)
                     w.extend(_weight(p.lines[keep[k]]) for k in mine)
             lr = LogisticRegression(C=c, max_iter=3000, random_state=seed)
             lr.fit(np.vstack(X), np.asarray(y), sample_weight=np.asarray(w))
