@@ -28,14 +28,20 @@ import shingles  # noqa: E402
 
 from cleaner import vocabulary  # noqa: E402
 from cleaner.scorer import model as sm  # noqa: E402
+from cleaner.scorer.decide import default as default_decisions  # noqa: E402
 from cleaner.scorer.decide import full_page_removals  # noqa: E402
+from cleaner.scorer.label import labels  # noqa: E402
 from cleaner.scorer.train import Page, evaluate, fit  # noqa: E402
 
 MODEL = REPO / "rules" / "scorer-model.json.gz"
 CARD = REPO / "docs" / "scorer-card.md"
 DEV_MOD = 7
-# Default-mode thresholds: removal needs near certainty; below it, a flag.
-REMOVE, FLAG = 0.98, 0.9
+# Default scope: the removal threshold is the lowest of these that costs at most
+# RECALL_BUDGET of recall on the development slice's extractor-like texts (half the
+# half-point the default scope may cost); lines from FLAG up that stay are flagged.
+REMOVE_GRID = (0.8, 0.9, 0.95, 0.98)
+RECALL_BUDGET = 0.0025
+FLAG = 0.9
 # Full page: a prose paragraph goes only from this score (comment threads do, at their
 # context's word; an article paragraph between menus does not).
 PROSE = 0.8
@@ -52,6 +58,26 @@ def full_page_f1(model: sm.ScorerModel, pages: Sequence[Page]) -> dict[str, floa
         return "\n".join(ln for i, ln in enumerate(lines) if i not in gone)
 
     return shingles.aggregate(shingles.match(p.gold, clean(p.text)) for p in pages)
+
+
+def extractor_like(pages: Sequence[Page]) -> list[tuple[str, list[str]]]:
+    """(gold, lines) for each page: the article's span with three lines either side, what
+    an extractor that overshoots a little returns (the default scope's input)."""
+    out = []
+    for p in pages:
+        lines = sm.doc_lines(p.text)
+        content = [i for i, lab in enumerate(labels(lines, p.gold)) if lab == 0]
+        if content:
+            out.append((p.gold, lines[max(0, content[0] - 3):content[-1] + 4]))
+    return out
+
+
+def default_scope(model: sm.ScorerModel, views: Sequence[tuple[str, list[str]]], sure: float) -> dict[str, float]:
+    outs = []
+    for gold, lines in views:
+        gone = {d.index for d in default_decisions(model, lines, sure, min(FLAG, sure)) if d.remove}
+        outs.append((gold, "\n".join(ln for i, ln in enumerate(lines) if i not in gone)))
+    return {k: round(v, 4) for k, v in shingles.aggregate(shingles.match(g, o) for g, o in outs).items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,13 +102,25 @@ def main(argv: list[str] | None = None) -> int:
                               own_cache=own_cache if args.cache else None)
     best = (0.0, 0.5)
     for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
-        model_json["thresholds"] = {"full_page": t, "remove": REMOVE, "flag": FLAG, "prose": PROSE}
+        model_json["thresholds"] = {"full_page": t, "remove": REMOVE_GRID[-1], "flag": FLAG, "prose": PROSE}
         f1 = full_page_f1(sm.from_json(model_json, "candidate"), dev)["f1"]
         print(f"full-page threshold {t}: development F1 {f1:.4f}", file=sys.stderr)
         best = max(best, (f1, t))
-    model_json["thresholds"] = {"full_page": best[1], "remove": REMOVE, "flag": FLAG, "prose": PROSE}
+    model_json["thresholds"] = {"full_page": best[1], "remove": REMOVE_GRID[-1], "flag": FLAG, "prose": PROSE}
+    model = sm.from_json(model_json, "trained")
+    views = extractor_like(dev)
+    before = {k: round(v, 4) for k, v in shingles.aggregate(
+        shingles.match(g, "\n".join(lines)) for g, lines in views).items()}
+    grid = {sure: default_scope(model, views, sure) for sure in REMOVE_GRID}
+    for sure, r in grid.items():
+        print(f"default scope, remove at {sure}: development {r}", file=sys.stderr)
+    remove = min(t for t, r in grid.items() if before["recall"] - r["recall"] <= RECALL_BUDGET)
+    model_json["thresholds"] = {"full_page": best[1], "remove": remove, "flag": min(FLAG, remove),
+                                "prose": PROSE}
     model = sm.from_json(model_json, "trained")
     figures["development"] = {"pages": len(dev), "lines": evaluate(model, dev),
+                              "default_views": len(views), "default_before": before,
+                              "default_after": grid[remove],
                               "full_page_shingles": {k: round(v, 4) for k, v in full_page_f1(model, dev).items()},
                               "uncleaned_shingles": {k: round(v, 4) for k, v in shingles.aggregate(
                                   shingles.match(p.gold, p.text) for p in dev).items()}}
@@ -132,9 +170,11 @@ Inference is plain Python (no training library at run time).
 
 - Size: {f['size_bytes']:,} bytes (gzip JSON); {f['features_kept']:,} own-text weights kept of {f['features_seen']:,}
   features seen (a feature must occur on at least {f['min_pages']} training pages).
-- Thresholds: full page {thresholds['full_page']} (chosen on the development slice), {thresholds['prose']} for a line that
-  reads as prose (a comment thread; an article paragraph rarely scores so high); default mode removes at
-  {thresholds['remove']} in the head/tail zone or a boilerplate run and flags from {thresholds['flag']}.
+- Thresholds: full page {thresholds['full_page']} (best F1 on the development slice), {thresholds['prose']} for a line
+  that reads as prose (a comment thread; an article paragraph rarely scores so high); the default scope
+  removes at {thresholds['remove']} (the lowest of {', '.join(map(str, REMOVE_GRID))} costing at most
+  {RECALL_BUDGET * 100:.2f} points of recall on the development slice's extractor-like texts) in the
+  head/tail zone or a boilerplate run, and flags from {thresholds['flag']}.
 - Hyper-parameters: C own-text {f['c_own']}, C context {f['c_context']}, {f['folds']} out-of-fold folds by site, seed {f['seed']}.
 
 ## Data
@@ -162,6 +202,8 @@ run of three words that also occurs in the gold (cleaner/scorer/label.py); comme
 | lines (boilerplate class, weighted by sqrt of words) | {d['lines']['precision']} | {d['lines']['recall']} | {d['lines']['f1']} |
 | page text, uncleaned (word 4-grams vs gold) | {d['uncleaned_shingles']['precision']} | {d['uncleaned_shingles']['recall']} | {d['uncleaned_shingles']['f1']} |
 | page text, `--full-page` scorer alone | {d['full_page_shingles']['precision']} | {d['full_page_shingles']['recall']} | {d['full_page_shingles']['f1']} |
+| extractor-like text ({d['default_views']} articles with 3 page lines either side), uncleaned | {d['default_before']['precision']} | {d['default_before']['recall']} | {d['default_before']['f1']} |
+| the same, default scope, scorer alone | {d['default_after']['precision']} | {d['default_after']['recall']} | {d['default_after']['f1']} |
 
 ## Figures on the reporting sets (never trained or tuned on)
 Page text is html-text's output; word 4-gram scores against the gold article; the scorer
