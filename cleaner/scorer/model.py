@@ -1,9 +1,10 @@
 """A trained scorer, read from its data file, and how it scores a document's lines.
 
 The file is JSON (gzip-compressed when its name ends in ``.gz``): the own-text weights
-by feature name, the context weights in ``CONTEXT_NAMES`` order, the vocabularies it was
-trained with (so later edits to rules/vocabulary.toml do not shift its features) and its
-thresholds. Inference is plain Python: the runtime needs no training library.
+by feature name, each context stage's weights in ``CONTEXT_NAMES`` order, the
+vocabularies it was trained with (so later edits to rules/vocabulary.toml do not shift
+its features), its thresholds and its training figures. Inference is plain Python and
+numpy: the runtime needs no training library.
 """
 
 from __future__ import annotations
