@@ -7,10 +7,11 @@ edit stays an exact slice of it, and the line as rules see it next is spliced fr
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .kinds import FROM_END, FROM_START
 from .lines import Lines
 from .matchers import LineRule, TailRule
 from .model import Flag, Rule, Skipped
@@ -143,19 +144,12 @@ def take_whitespace(content: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def in_window(position: str, window: int, kept: list[int], i: int) -> bool:
-    """Whether kept line ``i`` is among the first (head), the last (tail), or either
+def window_lines(position: str, window: int, kept: list[int]) -> frozenset[int]:
+    """The kept lines among the first (head, top), the last (tail, bottom) or either
     (edge) ``window`` kept lines."""
-    if position == "anywhere":
-        return True
-    n = bisect_left(kept, i)
-    if n == len(kept) or kept[n] != i:
-        return False
-    if position == "head":
-        return n < window
-    if position == "tail":
-        return len(kept) - 1 - n < window
-    return n < window or len(kept) - 1 - n < window
+    first = kept[:window] if position in FROM_START else ()
+    last = kept[-window:] if window > 0 and position in FROM_END else ()
+    return frozenset((*first, *last))
 
 
 def make_flag(doc: Doc, rule: Rule, start: int, end: int, message: str, score: float | None = None,

@@ -53,7 +53,13 @@ COMMON_KEYS = {
     "code", "name", "kind", "message", "why", "triggers", "remove", "keep", "fix",
     "case", "action", "replaces",
 }
-POSITIONS = ("head", "tail", "edge", "anywhere")
+POSITIONS = ("head", "tail", "edge", "top", "bottom", "anywhere")
+# Which end of the text each position counts its window from.
+FROM_START = frozenset({"head", "top", "edge"})
+FROM_END = frozenset({"tail", "bottom", "edge"})
+# Positions whose line must also have nothing but short lines between it and the text's
+# start (top), its end (bottom) or either (edge).
+CLEAR_POSITIONS = frozenset({"edge", "top", "bottom"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import filterfalse
 
 from .assemble import assemble
-from .document import Doc, Proposal, in_window, make_flag, take_whitespace
+from .document import Doc, Proposal, make_flag, take_whitespace, window_lines
+from .kinds import CLEAR_POSITIONS, FROM_END, FROM_START
 from .lines import Lines, is_prose, word_count
 from .matchers import (
     CompiledRule,
@@ -267,14 +268,18 @@ class Passes:
             while True:  # head/tail rules until stable
                 kept = list(filterfalse(is_removed, nonblank))
                 before = (len(doc.removed), len(spans_done))
+                windows: dict[tuple[str, int], frozenset[int]] = {}
                 for idx, c in positional:
-                    for i in sorted(cands[idx]):
-                        if i in doc.removed or not in_window(c.position, c.window, kept, i):
+                    allowed = windows.get((c.position, c.window))
+                    if allowed is None:
+                        allowed = windows[(c.position, c.window)] = window_lines(c.position, c.window, kept)
+                    for i in sorted(cands[idx] & allowed):
+                        if i in doc.removed:
                             continue
                         if isinstance(c, LineRule):
                             # The edge test reads the lines around; the match is cached.
-                            if doc.matches(idx, c, i) and (c.position != "edge"
-                                                           or _clear_to_edge(doc, kept, i, c.window, c.max_words)):
+                            if doc.matches(idx, c, i) and (c.position not in CLEAR_POSITIONS or _clear_to_edge(
+                                    doc, kept, i, c.window, c.max_words, c.position)):
                                 self._remove_line(doc, c, i)
                         elif (idx, i) not in spans_done:
                             spans_done.add((idx, i))
@@ -286,6 +291,9 @@ class Passes:
                     break
                 changed = True
             kept = list(filterfalse(is_removed, nonblank))
+            if self._remove_runs(doc, positional, kept):
+                changed = True
+                kept = list(filterfalse(is_removed, nonblank))
             for idx, c in tails:
                 if self._tail_zone(doc, c, idx, kept):
                     changed = True
@@ -293,20 +301,35 @@ class Passes:
             if not changed:
                 return
 
+    @staticmethod
+    def _remove_runs(doc: Doc, positional: Sequence[tuple[int, LineRule | SpanRule]], kept: list[int]) -> bool:
+        """Lines that a rule flags between paragraphs (outside its head/tail window) are
+        removed after all when two or more of them stand together among the kept lines:
+        one "Follow us" line between two paragraphs may be the article's own, a run of
+        sign-up, paywall or share lines is the page's box."""
+        hits: dict[int, LineRule] = {}
+        for c, i in _matched_elsewhere(doc, positional):
+            if not c.rule.flags_only:
+                hits.setdefault(i, c)
+        if len(hits) < 2:
+            return False
+        where = {line: n for n, line in enumerate(kept)}
+        run = [i for i in hits if i in where and (
+            (where[i] > 0 and kept[where[i] - 1] in hits) or (where[i] + 1 < len(kept) and kept[where[i] + 1] in hits))]
+        for i in run:  # decided on the lines as they stood, then removed: order cannot matter
+            doc.removed[i] = (hits[i].rule, f"{hits[i].rule.message} (in a run of such lines)")
+        return bool(run)
+
     def _flag_elsewhere(self, doc: Doc) -> None:
         """A line that a head/tail/edge rule matches outside its window is flagged when
         the rule says so: a call to action between two paragraphs may be the article's
         own, so it is kept, but shown."""
-        for idx, line_ids in doc.cands.items():
-            c = self.comp[idx]
-            if not (isinstance(c, LineRule) and c.flag_elsewhere and c.position != "anywhere"):
-                continue
-            for i in sorted(line_ids):
-                if i not in doc.removed and (c.rule.code, i) not in doc._flagged and doc.matches(idx, c, i):
-                    doc._flagged.add((c.rule.code, i))
-                    doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
-                                               f"{c.rule.message} (kept: between paragraphs, not at the "
-                                               "article's head or tail)"))
+        for c, i in _matched_elsewhere(doc, ((idx, self.comp[idx]) for idx in doc.cands)):
+            if (c.rule.code, i) not in doc._flagged:
+                doc._flagged.add((c.rule.code, i))
+                doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
+                                           f"{c.rule.message} (kept: between paragraphs, not at the "
+                                           "article's head or tail)"))
 
     def _rejudge(self, doc: Doc, i: int, later: dict[int, set[int]], by: SpanRule) -> None:
         """Line ``i`` was shortened by a head/tail span: judge it again as a second
@@ -353,8 +376,8 @@ class Passes:
         # prose follows it re-read the whole zone per marker, quadratic on a page whose
         # tail is a long list of share links that are all markers.
         last_prose = None
-        for i in sorted(doc.cands[idx]):
-            if not in_window("tail", c.window, kept, i) or not doc.matches(idx, c, i):
+        for i in sorted(doc.cands[idx] & window_lines("tail", c.window, kept)):
+            if not doc.matches(idx, c, i):
                 continue
             if last_prose is None:
                 last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
@@ -374,18 +397,29 @@ class Passes:
         return False
 
 
-def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int) -> bool:
-    """Whether nothing but short lines stands between kept line ``i`` and the start or
-    the end of the text, within ``window`` lines: an edge rule's line belongs to the
-    page around the article, not to a short article's last paragraphs."""
+def _matched_elsewhere(doc: Doc, rules: Iterable[tuple[int, CompiledRule]]) -> Iterator[tuple[LineRule, int]]:
+    """Each kept line, in order, that a positional rule flagging elsewhere matches: the
+    lines a run of calls to action is made of, and those flagged when they stand alone."""
+    for idx, c in rules:
+        if isinstance(c, LineRule) and c.flag_elsewhere and c.position != "anywhere":
+            for i in sorted(doc.cands[idx]):
+                if i not in doc.removed and doc.matches(idx, c, i):
+                    yield c, i
+
+
+def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int, position: str) -> bool:
+    """Whether nothing but short lines stands between kept line ``i`` and the start
+    (top), the end (bottom) or either (edge) of the text, within ``window`` lines: such
+    a rule's line belongs to the page around the article, not to a short article's
+    first or last paragraphs."""
     n = bisect_left(kept, i)
     before, after = kept[max(0, n - window):n], kept[n + 1:n + 1 + window]
 
     def long_(j: int) -> bool:
         return word_count(doc.content(j)) > max_words
 
-    return (n < window and not any(map(long_, before))) or (
-        len(kept) - 1 - n < window and not any(map(long_, after)))
+    return (position in FROM_START and n < window and not any(map(long_, before))) or (
+        position in FROM_END and len(kept) - 1 - n < window and not any(map(long_, after)))
 
 
 def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Verdict]]:

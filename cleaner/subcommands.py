@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +19,9 @@ from .kinds import KINDS
 from .model import Rule
 from .replay import ReplayError, restore
 from .report import edits_from_report, sha256
+
+if TYPE_CHECKING:
+    from .learn import LearnOptions
 
 SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn", "train")
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
@@ -153,8 +156,10 @@ def config_command(
 @sub_app.command("learn", help="Learn a rule pack from a corpus: lines that recur across many documents (docs/learn.md).")
 @returns_exit_code
 def learn_command(
-    corpus: Annotated[list[Path], typer.Argument(help="Folders of text or HTML, or JSON Lines files.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The pack to write (TOML).")],
+    inputs: Annotated[list[Path] | None, typer.Argument(help="Folders of text or HTML, or JSON Lines files; with "
+                                                        "--merge, counts files.", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="The pack to write (TOML), or with "
+                                                "--counts-only the counts file.", show_default=False)] = None,
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL: the text field (dots reach into objects).")] = "text",
     site_field: Annotated[str | None, typer.Option("--site-field", help="JSONL: the site, domain or URL field "
                                                    "(default: the first of site, domain, url).")] = None,
@@ -163,33 +168,94 @@ def learn_command(
                                              "(of the corpus, for lines counted corpus-wide).")] = 0.2,
     max_length: Annotated[int, typer.Option("--max-length", help="Longer lines are never learned (characters).")] = 200,
     prefix: Annotated[str, typer.Option("--prefix", help="Code prefix of the learned rules (2-4 capitals).")] = "LRN",
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Processes counting the corpus; the pack is the same "
+                                      "for any number.")] = 1,
+    counts_only: Annotated[bool, typer.Option("--counts-only", help="Write the line counts (a counts file) "
+                                              "instead of a pack, to merge later with --merge.")] = False,
+    merge: Annotated[bool, typer.Option("--merge", help="The inputs are counts files: merge them, then write the "
+                                        "pack (or, with --counts-only, the merged counts).")] = False,
+    max_entries: Annotated[int, typer.Option("--max-entries", help="Line counts a process holds in memory before "
+                                             "it spills a sorted run to a temporary file (counts stay exact).")
+                           ] = 1_000_000,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar, no summary.")] = False,
     color: ColourOption = "auto",
 ) -> int:
-    from .learn import Corpus, LearnOptions, learn
+    from .learn import CountsFileError, LearnOptions
 
     try:
         options = LearnOptions(min_docs=min_docs, min_share=min_share, max_length=max_length, prefix=prefix)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    docs = Corpus(corpus, text_field=text_field, site_field=site_field)
-    if any(same_file(output, p) for p, _ in docs.files()):
-        raise UsageError(f"{output} is one of the inputs; write the pack elsewhere")
+    if output is None:
+        raise UsageError("name the output with -o: a pack (pack.toml), or with --counts-only a counts file")
+    if not inputs:
+        raise UsageError("name the corpus to learn from (folders or files), or with --merge the counts files")
+    if jobs < 1:
+        raise UsageError(f"-j {jobs}: give a number of processes, 1 or more")
+    if max_entries < 1:
+        raise UsageError(f"--max-entries {max_entries}: give a number of entries, 1 or more")
     err = LazyConsole(stderr=True)
-    with progress(err, docs.total_bytes(), enabled=not quiet and interactive(), description="learning") as tick:
-        result = learn(docs, options, progress=lambda d: tick(1, d.nbytes))
-    if docs.skipped:
-        err.say(f"{docs.skipped} input(s) skipped: {'; '.join(docs.reasons[:3])}")
+    try:
+        return _learn(inputs, output, options, err, text_field=text_field, site_field=site_field, jobs=jobs,
+                      counts_only=counts_only, merge=merge, max_entries=max_entries, quiet=quiet)
+    except CountsFileError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _learn(inputs: list[Path], output: Path, options: LearnOptions, err: LazyConsole, *, text_field: str,
+           site_field: str | None, jobs: int, counts_only: bool, merge: bool, max_entries: int, quiet: bool) -> int:
+    import tempfile
+
+    from .learn import Corpus, CountConfig, count_documents, learn_from_counts, merge_files, write_counts
+    from .learn.parallel import count_parallel
+
+    with tempfile.TemporaryDirectory(prefix="cleaner-learn-") as tmp:
+        counter = None
+        if merge:
+            if any(same_file(output, p) for p in inputs):
+                raise UsageError(f"{output} is one of the inputs; write elsewhere")
+            config, totals, records = merge_files(inputs)
+            if options.max_length > config.max_length:
+                raise UsageError(f"the counts were made with --max-length {config.max_length}; "
+                                 f"give --max-length {config.max_length} or less, or count again")
+        else:
+            docs = Corpus(inputs, text_field=text_field, site_field=site_field)
+            if any(same_file(output, p) for p, _ in docs.files()):
+                raise UsageError(f"{output} is one of the inputs; write elsewhere")
+            config = CountConfig(max_length=options.max_length, max_cells=max_entries)
+            if jobs == 1:
+                with progress(err, docs.total_bytes(), enabled=not quiet and interactive(),
+                              description="learning") as tick:
+                    counter = count_documents(docs, config, progress=lambda d: tick(1, d.nbytes))
+                totals, records, skipped, reasons = counter.totals, counter.records(), docs.skipped, docs.reasons
+            else:
+                parts = count_parallel(docs, config, jobs, Path(tmp))
+                config, totals, records = merge_files([p.path for p in parts])
+                skipped = sum(p.skipped for p in parts)
+                reasons = [r for p in parts for r in p.reasons]
+            if skipped:
+                err.say(f"{skipped} input(s) skipped: {'; '.join(reasons[:3])}")
+        try:
+            if counts_only:
+                n = write_counts(output, totals, config, records)
+                if not quiet:
+                    err.say(f"counts of {n:,} lines in {totals.docs:,} documents written to {output}; "
+                            f"merge counts files with `clean learn --merge FILE... -o pack.toml`")
+                return EXIT_OK
+            result = learn_from_counts(records, totals, options, config=config)
+        finally:
+            if counter is not None:
+                counter.close()
     if not result.pack.text:
-        err.say(f"no rule learned from {result.docs} documents: no line recurs in {min_docs} documents and "
-                f"{min_share:.0%} of its site; try a lower --min-docs or --min-share")
+        err.say(f"no rule learned from {result.docs} documents: no line recurs in {options.min_docs} documents "
+                f"and {options.min_share:.0%} of its site; try a lower --min-docs or --min-share")
         return EXIT_FOUND
     write_atomic(output, result.pack.text.encode("utf-8"))
     if not quiet:
-        reasons: dict[str, int] = {}
+        why: dict[str, int] = {}
         for r in result.rejected:
-            reasons[r.reason] = reasons.get(r.reason, 0) + 1
-        left = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
+            why[r.reason] = why.get(r.reason, 0) + 1
+        left = ", ".join(f"{n} {w}" for w, n in sorted(why.items()))
         err.say(f"{len(result.pack.rules)} rules from {result.docs} documents written to {output}; "
                 f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
                 f"(most: a default rule removes the line already). Review them, then "

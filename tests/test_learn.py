@@ -20,11 +20,8 @@ from cleaner import Cleaner
 from cleaner.cli import main
 from cleaner.learn import (
     Corpus,
-    CountConfig,
-    CountMinSketch,
     Document,
     LearnOptions,
-    LineCounter,
     is_quoted,
     learn,
     normalise,
@@ -266,39 +263,3 @@ def test_corpus_reads_jsonl_text_and_html(tmp_path: Path) -> None:
     assert docs[2].text == "three\n" and docs[2].site is None
     assert docs[3].site == "site.example" and _prose(random.Random(0)) in docs[3].text
     assert c.skipped == 2 and "not JSON" in c.reasons[0]
-
-
-# --- bounded memory -----------------------------------------------------------------------------------
-
-
-def test_sketch_estimates_never_below_the_truth() -> None:
-    rnd = random.Random(11)
-    sketch = CountMinSketch(width=50, depth=3)  # small: collisions certain
-    truth: dict[str, int] = {}
-    for _ in range(2000):
-        item = f"k{int(rnd.paretovariate(1.2)) % 300}"
-        truth[item] = truth.get(item, 0) + 1
-        sketch.add(sketch.cells(item))
-    assert all(sketch.estimate(sketch.cells(k)) >= n for k, n in truth.items())
-    assert any(sketch.estimate(sketch.cells(k)) > n for k, n in truth.items())  # it is approximate
-
-
-def test_counter_memory_stays_within_its_configured_size() -> None:
-    cfg = CountConfig(width=256, depth=3, capacity=40)
-    counter = LineCounter(cfg)
-    cells = len(counter.sketch.counters)
-    rnd = random.Random(2)
-    for _ in range(400):
-        # Every document: the boilerplate line, and lines that recur a few times each.
-        lines = ["Valley Times readers panel"] + [f"teaser {w} {rnd.choice(WORDS)}" for w in rnd.sample(WORDS, 8)]
-        counter.add(lines, None)
-        assert len(counter.table) <= cfg.capacity
-    assert counter.peak <= cfg.capacity and counter.evictions > 0
-    assert len(counter.sketch.counters) == cells == 256 * 3
-    entry = counter.table[("", normalise("Valley Times readers panel"))]
-    assert counter.doc_count(entry) >= 400  # the heavy hitter survived every eviction
-    # With a sketch wide enough for no collisions the count is exact.
-    wide = LineCounter(CountConfig(capacity=40))
-    for i in range(30):
-        wide.add(["Valley Times readers panel", f"story {i} {i * 7}x"], None)
-    assert wide.doc_count(wide.table[("", normalise("Valley Times readers panel"))]) == 30

@@ -3,8 +3,12 @@
 ``cleaner.integrations.datatrove.CleanerStep``: a datatrove pipeline step.
 ``cleaner.integrations.datasets.make_batch_cleaner``: a batched function for
 ``datasets.Dataset.map``.
+``cleaner.integrations.arrow.make_arrow_cleaner``: a function over ``pyarrow.Table``
+batches (Spark's pandas UDFs, Dask partitions; docs/distributed.md).
+``cleaner.integrations.ray``: ``clean_dataset``, ``run_summary`` and ``learn_dataset``
+over a ``ray.data.Dataset``.
 
-Both are shipped to worker processes (pickled, or dilled, by the framework), so
+All are shipped to worker processes (pickled, or dilled, by the framework), so
 they carry only the Cleaner's *options* and compile the Cleaner once per
 process, on first use: a compiled Cleaner is large and not guaranteed to pickle.
 The frameworks themselves are optional dependencies, imported only by the

@@ -1,27 +1,36 @@
 """Learning boilerplate from a corpus: recurring lines become a reviewable rule pack.
 
-    corpus (documents) -> count (sketch + heavy-hitter table, per site and corpus-wide)
-    -> mine (thresholds, quotation and syndication exclusions) -> emit (TOML pack, checked)
+    map:   documents -> per-shard exact counts of normalised lines, per site and corpus-wide
+           (``count.ShardCounter``; a counts file with ``counts_file.write_counts``)
+    merge: shards' counts added (``merge.merge_records``; order and number of shards do not matter)
+    emit:  mine (thresholds, quotation and syndication exclusions) -> TOML pack, checked
 
-See docs/learn.md. ``learn`` is the whole pipeline; the CLI's ``clean learn`` wraps it.
+The pack is a function of the merged counts alone, so it is byte-identical whether the
+corpus was counted in one process, in ``-j N`` processes, on a Ray cluster or on many
+machines whose counts files were merged. See docs/learn.md. ``learn`` is the whole
+pipeline in one process; the CLI's ``clean learn`` wraps it and the parallel forms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..engine import Cleaner
 from ..lines import Lines
-from .corpus import Corpus, Document, site_of
-from .count import CountConfig, CountMinSketch, LineCounter
+from .corpus import AUTO_SITE_FIELDS, Corpus, Document, site_of
+from .count import CORPUS, CountConfig, LineCounts, ShardCounter, Totals
+from .counts_file import CountsFileError, read_counts, write_counts
 from .emit import Emitted, emit
+from .merge import merge_files, merge_records
 from .mine import Candidate, LearnOptions, Rejection, is_quoted, mine
 from .normalise import normalise, pattern_for
 
-__all__ = ["Candidate", "Corpus", "CountConfig", "CountMinSketch", "Document", "Emitted", "LearnOptions",
-           "LearnResult", "LineCounter", "Rejection", "is_quoted", "learn", "mine", "normalise", "pattern_for",
-           "site_of", "split_lines"]
+__all__ = ["AUTO_SITE_FIELDS", "CORPUS", "Candidate", "Corpus", "CountConfig", "CountsFileError", "Document", "Emitted",
+           "LearnOptions", "LearnResult", "LineCounts", "Rejection", "ShardCounter", "Totals", "count_documents",
+           "is_quoted", "learn", "learn_from_counts", "merge_files", "merge_records", "mine", "normalise",
+           "pattern_for", "read_counts", "site_of", "split_lines", "write_counts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +39,6 @@ class LearnResult:
     candidates: tuple[Candidate, ...]
     rejected: tuple[Rejection, ...]
     docs: int
-    sketch_bytes: int
-    table_peak: int
-    evictions: int
 
 
 def split_lines(text: str) -> list[str]:
@@ -40,21 +46,44 @@ def split_lines(text: str) -> list[str]:
     return Lines(text).contents
 
 
-def learn(documents: Iterable[Document], options: LearnOptions | None = None, *,
-          config: CountConfig | None = None, base: Cleaner | None = None,
-          progress: Callable[[Document], None] | None = None) -> LearnResult:
-    """Count every document's lines, mine the recurring ones and emit them as a pack whose
-    examples pass beside ``base``'s packs (default: the default packs)."""
-    options = options or LearnOptions()
-    cfg = config or CountConfig(max_length=options.max_length)
-    if cfg.max_length < options.max_length:
-        raise ValueError("the counter's max_length must not be below --max-length")
-    counter = LineCounter(cfg)
+def count_documents(documents: Iterable[Document], config: CountConfig | None = None, *,
+                    spill_dir: Path | None = None,
+                    progress: Callable[[Document], None] | None = None) -> ShardCounter:
+    """The map step: a ShardCounter holding the counts of ``documents`` (``close()`` it)."""
+    counter = ShardCounter(config, spill_dir)
     for doc in documents:
         counter.add(split_lines(doc.text), doc.site)
         if progress is not None:
             progress(doc)
-    candidates, rejected = mine(counter, options)
+    return counter
+
+
+def _config_for(options: LearnOptions, config: CountConfig | None) -> CountConfig:
+    cfg = config or CountConfig(max_length=options.max_length)
+    if cfg.max_length < options.max_length:
+        raise ValueError("the counter's max_length must not be below --max-length")
+    return cfg
+
+
+def learn_from_counts(records: Iterable[LineCounts], totals: Totals, options: LearnOptions | None = None, *,
+                      config: CountConfig | None = None, base: Cleaner | None = None) -> LearnResult:
+    """The emit step: mine merged counts (sorted by key, scope) and write the pack."""
+    options = options or LearnOptions()
+    if config is not None:
+        _config_for(options, config)
+    candidates, rejected = mine(records, totals, options)
     pack = emit(candidates, options, base=base)
-    return LearnResult(pack, tuple(candidates), tuple(rejected), counter.docs, counter.sketch.nbytes,
-                       counter.peak, counter.evictions)
+    return LearnResult(pack, tuple(candidates), tuple(rejected), totals.docs)
+
+
+def learn(documents: Iterable[Document], options: LearnOptions | None = None, *,
+          config: CountConfig | None = None, base: Cleaner | None = None, spill_dir: Path | None = None,
+          progress: Callable[[Document], None] | None = None) -> LearnResult:
+    """Count every document's lines, mine the recurring ones and emit them as a pack whose
+    examples pass beside ``base``'s packs (default: the default packs)."""
+    options = options or LearnOptions()
+    counter = count_documents(documents, _config_for(options, config), spill_dir=spill_dir, progress=progress)
+    try:
+        return learn_from_counts(counter.records(), counter.totals, options, base=base)
+    finally:
+        counter.close()

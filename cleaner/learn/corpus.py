@@ -73,13 +73,30 @@ def _kind(path: Path) -> str | None:
 
 @dataclass(slots=True)
 class Corpus:
-    """Iterate to get the documents; ``skipped`` and ``reasons`` fill as it goes."""
+    """Iterate to get the documents; ``skipped`` and ``reasons`` fill as it goes.
+
+    ``part=(i, n)`` yields only documents i, i + n, i + 2n, ... of the corpus (numbered in
+    file order, then record order), so n workers share one corpus, even one file, without
+    passing documents between them; the others are passed over before being parsed.
+    """
 
     paths: Sequence[Path]
     text_field: str = "text"
     site_field: str | None = None
     skipped: int = 0
     reasons: list[str] = field(default_factory=list)
+    part: tuple[int, int] = (0, 1)
+    _next: int = field(default=0, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        i, n = self.part
+        if not 0 <= i < n:
+            raise ValueError(f"part {self.part}: the index must be in 0..n-1")
+
+    def _ours(self) -> bool:
+        """Whether the next document of the corpus belongs to this part."""
+        index, self._next = self._next, self._next + 1
+        return index % self.part[1] == self.part[0]
 
     def files(self) -> list[tuple[Path, str]]:
         """Every input file with its kind, in a stable order; raises UsageError for a missing path."""
@@ -104,9 +121,12 @@ class Corpus:
     def __iter__(self) -> Iterator[Document]:
         text_path = field_path(self.text_field)
         site_path = field_path(self.site_field) if self.site_field else None
+        self._next = 0
         for path, kind in self.files():
             if kind == "jsonl":
                 yield from self._records(path, text_path, site_path)
+                continue
+            if not self._ours():
                 continue
             try:
                 raw = path.read_bytes()
@@ -124,11 +144,12 @@ class Corpus:
         try:
             stream = open_records(path)
         except OSError as exc:
-            self._skip(f"{path}: cannot read: {exc}")
+            if self.part[0] == 0:  # one file, named once whatever the number of parts
+                self._skip(f"{path}: cannot read: {exc}")
             return
         with stream:
             for lineno, line in enumerate(stream, 1):
-                if not line.strip():
+                if not line.strip() or not self._ours():
                     continue
                 try:
                     record = json.loads(line)

@@ -1,135 +1,175 @@
-"""Document frequency of every line key, streamed, in bounded memory.
+"""The map step of learning: exact document frequencies of every line key, per scope.
 
-Two structures, both of fixed size:
+A scope is a site (the documents of one host) or ``CORPUS`` (every document). For each
+(key, scope) the counter keeps a ``LineCounts``: the documents the key occurs in, how
+often it was among a document's first or last lines, a few sample lines and sites, and,
+for prose lines, the lines next to it. Every part of it is *mergeable*: counts are
+added, samples and sites are the smallest few of the union, neighbour counts are added.
+So the counts of a corpus are the same however it is split into shards and in whatever
+order the shards are merged, and the pack learned from them is byte-identical on one
+worker or a thousand.
 
-- a **count-min sketch** (``depth`` rows of ``width`` 32-bit counters, conservative
-  update) counts, for every key, the documents it occurs in, in its site and in the whole
-  corpus; it also counts each site's documents. An estimate is never below the true
-  count, and exceeds it by more than ``e * N / width`` with probability at most
-  ``exp(-depth)``, where N is the number of (document, key) pairs counted so far
-  (conservative update only makes the excess smaller). With the defaults (2**20 x 4,
-  16 MiB) and ten million pairs that is an excess of at most 26 documents with
-  probability 98 %: for a key that recurs in hundreds of a site's pages, noise.
-- a **heavy-hitter table** of at most ``capacity`` entries. A key enters it when its
-  estimate reaches ``admit`` (its second document); from then on the entry records exact
-  occurrences, head/tail positions, a few sample lines and sites, and its most
-  common neighbours. When
-  the table is full, the quarter with the fewest documents is evicted (ties by hash, so
-  runs are deterministic); an evicted key keeps its count in the sketch and comes back
-  with it if it keeps recurring.
-
-Memory is therefore ``4 * width * depth`` bytes plus ``capacity`` entries of bounded size
-(``samples`` lines of at most ``max_length`` characters, ``site_samples`` site names),
-whatever the corpus size. Nothing is sampled: every document is counted.
+Memory is bounded by ``CountConfig.max_cells``: when the table holds that many entries
+(plus neighbour counts) it is written, sorted, to a run file in a spill folder and
+emptied; the shard's counts are then the merge of its runs (``cleaner.learn.merge``), read
+back one record per run at a time. Nothing is estimated or sampled, so a limit costs disk
+and time, never exactness. Site totals (one integer per site) stay in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-from array import array
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from ..lines import is_prose
 from .normalise import normalise
 
 CORPUS = ""  # the scope of the whole corpus; a site's scope is its name
+PROSE_WORDS = 14  # the engine's default prose limit (``max_words`` of line rules)
 
 
 @dataclass(frozen=True, slots=True)
 class CountConfig:
-    width: int = 1 << 20
-    depth: int = 4
-    capacity: int = 50_000  # ~1.5 KB per entry at most: about 75 MB when full
-    admit: int = 2  # documents before a key gets an exact entry
-    samples: int = 3  # raw lines kept per entry, for the rule's examples
-    site_samples: int = 8  # distinct sites kept per entry (enough to tell one site from many)
     head: int = 3  # the first / last this many non-blank lines are a document's head / tail
     tail: int = 3
     max_length: int = 200  # longer lines are not counted: they never become rules
-    contexts: int = 3  # Misra-Gries slots for an entry's previous lines, and as many for its next lines
+    samples: int = 3  # raw lines kept per key and scope, for the rule's examples
+    site_samples: int = 8  # distinct sites kept per key (enough to tell one site from many)
+    # Entries (and neighbour counts) held in memory before a run is spilled to disk: about
+    # 370 bytes each (measured with tracemalloc), so the default holds about 400 MB.
+    max_cells: int = 1_000_000
 
     def __post_init__(self) -> None:
-        if self.width < 1 or not 1 <= self.depth <= 16 or self.capacity < 1 or self.admit < 1:
-            raise ValueError("sketch width, depth (1..16), table capacity and admit must be positive")
+        if min(self.head, self.tail, self.samples, self.site_samples) < 0 or self.max_length < 1:
+            raise ValueError("head, tail, samples and site_samples must be >= 0 and max_length positive")
+        if self.max_cells < 1:
+            raise ValueError("max_cells must be at least 1")
+
+    def signature(self) -> dict[str, int]:
+        """What counts must share to be merged (the spill limit is not part of it)."""
+        return {"head": self.head, "tail": self.tail, "max_length": self.max_length,
+                "samples": self.samples, "site_samples": self.site_samples}
 
 
-class CountMinSketch:
-    """Fixed-size counters; ``add`` increments and returns the new estimate."""
-
-    def __init__(self, width: int, depth: int) -> None:
-        self.width, self.depth = width, depth
-        self.counters = array("I", bytes(4 * width * depth))
-
-    @property
-    def nbytes(self) -> int:
-        return self.counters.itemsize * len(self.counters)
-
-    def cells(self, item: str) -> tuple[int, ...]:
-        # blake2b, not hash(): Python salts str hashes per process, and runs must repeat.
-        digest = hashlib.blake2b(item.encode("utf-8", "surrogatepass"), digest_size=4 * self.depth).digest()
-        w = self.width
-        return tuple(r * w + int.from_bytes(digest[4 * r:4 * r + 4], "little") % w for r in range(self.depth))
-
-    def add(self, cells: tuple[int, ...]) -> int:
-        c = self.counters
-        low = min(c[i] for i in cells)
-        if low == 0xFFFFFFFF:
-            return low
-        # Conservative update: only the counters at the minimum move, which keeps every
-        # estimate an upper bound while adding less noise to other keys.
-        for i in cells:
-            if c[i] == low:
-                c[i] = low + 1
-        return low + 1
-
-    def estimate(self, cells: tuple[int, ...]) -> int:
-        return min(self.counters[i] for i in cells)
+Pairs = tuple[tuple[int, int], ...]  # (hash of a neighbouring line's key, occurrences), sorted
 
 
-@dataclass(slots=True)
-class Entry:
-    """What the table knows of one key in one scope (exact from its admission on)."""
+@dataclass(frozen=True, slots=True)
+class LineCounts:
+    """What a shard (or a merge of shards) knows of one key in one scope; exact."""
 
-    scope: str
     key: str
-    order: int  # the hash, for deterministic ties
-    base: int  # documents before admission (the sketch's estimate then)
-    seen: int = 0
+    scope: str
+    docs: int
     head: int = 0
     tail: int = 0
-    samples: list[str] = field(default_factory=list)
-    sites: list[str] = field(default_factory=list)
-    prev: dict[int, int] = field(default_factory=dict)  # hashes of the line before it (0: none)
-    next: dict[int, int] = field(default_factory=dict)
+    samples: tuple[str, ...] = ()  # the smallest distinct raw lines, sorted
+    sites: tuple[str, ...] = ()  # the smallest distinct sites, sorted
+    prev: Pairs = ()  # prose lines only: the line before it (the document's start is no line)
+    next: Pairs = ()
 
     @property
-    def docs(self) -> int:
-        return self.base + self.seen
+    def sort_key(self) -> tuple[str, str]:
+        return self.key, self.scope
 
     def context_share(self) -> float:
-        """A lower bound on the share of occurrences with the same line before it, or the
-        same line after it (the document's start or end does not count as a line)."""
-        if not self.seen:
-            return 0.0
-        best = max((n for h, n in (*self.prev.items(), *self.next.items()) if h), default=0)
-        return best / self.seen
+        """The share of occurrences with the same line before it, or the same line after it."""
+        best = max((n for _, n in (*self.prev, *self.next)), default=0)
+        return best / self.docs if self.docs else 0.0
+
+    def merged(self, other: LineCounts, config: CountConfig) -> LineCounts:
+        """The counts of both: commutative and associative, so merge order cannot matter."""
+        return LineCounts(self.key, self.scope, self.docs + other.docs, self.head + other.head,
+                          self.tail + other.tail,
+                          tuple(sorted({*self.samples, *other.samples})[: config.samples]),
+                          tuple(sorted({*self.sites, *other.sites})[: config.site_samples]),
+                          _add_pairs(self.prev, other.prev), _add_pairs(self.next, other.next))
 
 
-class LineCounter:
-    """Feed documents with ``add``; read ``entries``, ``docs`` and ``site_docs`` afterwards."""
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Documents counted in all and per site; added when shards merge."""
 
-    def __init__(self, config: CountConfig | None = None) -> None:
+    docs: int = 0
+    sites: tuple[tuple[str, int], ...] = ()  # sorted by site
+
+    def __add__(self, other: Totals) -> Totals:
+        sites = dict(self.sites)
+        for s, n in other.sites:
+            sites[s] = sites.get(s, 0) + n
+        return Totals(self.docs + other.docs, tuple(sorted(sites.items())))
+
+
+def _add_pairs(a: Pairs, b: Pairs) -> Pairs:
+    if not b:
+        return a
+    if not a:
+        return b
+    out = dict(a)
+    for h, n in b:
+        out[h] = out.get(h, 0) + n
+    return tuple(sorted(out.items()))
+
+
+def _hash(key: str) -> int:
+    # blake2b, not hash(): Python salts str hashes per process, and shards must agree.
+    # 63 bits: every JSON reader holds it as an integer; 0 stands for "no line".
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1
+
+
+def _keep_smallest(values: list[str], value: str, k: int) -> None:
+    """Keep ``values`` the k smallest distinct strings seen (unsorted while counting)."""
+    if value in values or k == 0:
+        return
+    if len(values) < k:
+        values.append(value)
+        return
+    largest = max(values)
+    if value < largest:
+        values[values.index(largest)] = value
+
+
+class _Entry:
+    """The mutable form of LineCounts, while one shard counts."""
+
+    __slots__ = ("docs", "head", "tail", "samples", "sites", "prev", "next")
+
+    def __init__(self) -> None:
+        self.docs = self.head = self.tail = 0
+        self.samples: list[str] = []
+        self.sites: list[str] = []
+        self.prev: dict[int, int] = {}
+        self.next: dict[int, int] = {}
+
+    def frozen(self, key: str, scope: str) -> LineCounts:
+        return LineCounts(key, scope, self.docs, self.head, self.tail, tuple(sorted(self.samples)),
+                          tuple(sorted(self.sites)), tuple(sorted(self.prev.items())),
+                          tuple(sorted(self.next.items())))
+
+
+class ShardCounter:
+    """Feed documents with ``add``; then ``totals`` and ``records()`` (sorted by key, scope).
+
+    With ``spill_dir`` None, spilled runs go to a temporary folder removed by ``close``.
+    """
+
+    def __init__(self, config: CountConfig | None = None, spill_dir: Path | None = None) -> None:
         self.config = config or CountConfig()
-        self.sketch = CountMinSketch(self.config.width, self.config.depth)
-        self.table: dict[tuple[str, str], Entry] = {}
+        self.table: dict[tuple[str, str], _Entry] = {}
+        self.cells = 0
         self.docs = 0
-        self.pairs = 0  # (document, key) pairs counted per scope: the N of the error bound
-        self.evictions = 0
-        self.peak = 0  # the most entries the table ever held
+        self.sites: dict[str, int] = {}
+        self.runs: list[Path] = []
+        self._spill_dir = spill_dir
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
-    def site_docs(self, site: str) -> int:
-        """Documents counted for a site (a sketch estimate: never below the truth)."""
-        return self.docs if site == CORPUS else self.sketch.estimate(self.sketch.cells(f"\x01{site}"))
+    @property
+    def totals(self) -> Totals:
+        return Totals(self.docs, tuple(sorted(self.sites.items())))
 
     def add(self, lines: Sequence[str], site: str | None = None) -> None:
         """Count one document, given as its lines; ``site`` None or "" when unknown."""
@@ -137,7 +177,7 @@ class LineCounter:
         self.docs += 1
         scopes = [CORPUS]
         if site:
-            self.sketch.add(self.sketch.cells(f"\x01{site}"))
+            self.sites[site] = self.sites.get(site, 0) + 1
             scopes.append(site)
         stripped = [s for s in (ln.strip() for ln in lines) if s]
         keys = [normalise(s) if len(s) <= cfg.max_length else "" for s in stripped]
@@ -147,68 +187,62 @@ class LineCounter:
             if not key or key in seen:
                 continue  # document frequency: a key counts once per document
             seen.add(key)
-            context = (_hash(keys[i - 1]) if i else 0, _hash(keys[i + 1]) if i + 1 < n else 0)
+            raw = stripped[i]
+            prose = is_prose(raw, PROSE_WORDS)
+            before = _hash(keys[i - 1]) if prose and i and keys[i - 1] else 0
+            after = _hash(keys[i + 1]) if prose and i + 1 < n and keys[i + 1] else 0
             for scope in scopes:
-                self._count(scope, key, stripped[i], site or "", i < cfg.head, i >= n - cfg.tail, context)
+                entry = self.table.get((key, scope))
+                if entry is None:
+                    entry = self.table[(key, scope)] = _Entry()
+                    self.cells += 1
+                entry.docs += 1
+                entry.head += i < cfg.head
+                entry.tail += i >= n - cfg.tail
+                _keep_smallest(entry.samples, raw, cfg.samples)
+                if site:
+                    _keep_smallest(entry.sites, site, cfg.site_samples)
+                for slots, h in ((entry.prev, before), (entry.next, after)):
+                    if h:
+                        if h not in slots:
+                            self.cells += 1
+                        slots[h] = slots.get(h, 0) + 1
+        if self.cells >= cfg.max_cells:
+            self.spill()
 
-    def _count(self, scope: str, key: str, raw: str, site: str, head: bool, tail: bool,
-               context: tuple[int, int]) -> None:
-        cfg = self.config
-        self.pairs += 1
-        item = f"{scope}\x00{key}"
-        cells = self.sketch.cells(item)
-        estimate = self.sketch.add(cells)
-        entry = self.table.get((scope, key))
-        if entry is None:
-            if estimate < cfg.admit:
-                return
-            if len(self.table) >= cfg.capacity:
-                self._evict()  # before inserting, so the table never holds more than capacity
-            entry = self.table[(scope, key)] = Entry(scope, key, cells[0], base=estimate - 1)
-            self.peak = max(self.peak, len(self.table))
-        entry.seen += 1
-        entry.head += head
-        entry.tail += tail
-        if len(entry.samples) < cfg.samples and raw not in entry.samples:
-            entry.samples.append(raw)
-        if site and len(entry.sites) < cfg.site_samples and site not in entry.sites:
-            entry.sites.append(site)
-        _misra_gries(entry.prev, context[0], cfg.contexts)
-        _misra_gries(entry.next, context[1], cfg.contexts)
+    def _sorted(self) -> Iterator[LineCounts]:
+        for (key, scope) in sorted(self.table):
+            yield self.table[(key, scope)].frozen(key, scope)
 
-    def _evict(self) -> None:
-        cfg = self.config
-        keep = min(cfg.capacity * 3 // 4, cfg.capacity - 1)
-        ranked = sorted(self.table.items(), key=lambda kv: (kv[1].docs, kv[1].order, kv[0]))
-        for k, _ in ranked[: len(self.table) - keep]:
-            del self.table[k]
-            self.evictions += 1
+    def spill(self) -> None:
+        """Write the table, sorted, as a run file and empty it."""
+        from .counts_file import write_counts
 
-    def entries(self) -> list[Entry]:
-        """Every entry in the table, in a stable order (scope, key)."""
-        return sorted(self.table.values(), key=lambda e: (e.scope, e.key))
+        if not self.table:
+            return
+        if self._spill_dir is None:
+            self._tmp = self._tmp or tempfile.TemporaryDirectory(prefix="cleaner-learn-")
+            folder = Path(self._tmp.name)
+        else:
+            folder = self._spill_dir
+        path = folder / f"run-{len(self.runs):05d}.counts"
+        write_counts(path, Totals(), self.config, self._sorted())
+        self.runs.append(path)
+        self.table.clear()
+        self.cells = 0
 
-    def doc_count(self, entry: Entry) -> int:
-        """Documents the entry's key occurs in, in its scope: the entry's own count and the
-        sketch's are both upper bounds on the truth, so the smaller one is the better."""
-        return min(entry.docs, self.sketch.estimate(self.sketch.cells(f"{entry.scope}\x00{entry.key}")))
+    def records(self) -> Iterator[LineCounts]:
+        """Every (key, scope) counted, sorted: the table merged with the spilled runs."""
+        if not self.runs:
+            yield from self._sorted()
+            return
+        from .counts_file import read_counts
+        from .merge import merge_records
 
+        streams = [read_counts(p).records() for p in self.runs]
+        yield from merge_records([*streams, self._sorted()], self.config)
 
-def _hash(key: str) -> int:
-    # 0 stands for "no line" (start or end of the document); a key hashing to 0 is
-    # counted as no line, once in 2**64.
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-
-
-def _misra_gries(slots: dict[int, int], item: int, k: int) -> None:
-    """Misra-Gries summary in ``k`` slots: any item seen in more than 1/(k+1) of the
-    updates keeps a slot, with a count short by at most updates/(k+1)."""
-    if item in slots:
-        slots[item] += 1
-    elif len(slots) < k:
-        slots[item] = 1
-    else:
-        for other in list(slots):
-            slots[other] -= 1
-            if not slots[other]:
-                del slots[other]
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None

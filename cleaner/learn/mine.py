@@ -23,15 +23,16 @@ that scope's documents, and survives the exclusions below. Each exclusion is nam
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 
 import regex
 
 from ..lines import is_prose
-from .count import CORPUS, Entry, LineCounter
+from .count import CORPUS, PROSE_WORDS, LineCounts, Totals
 from .normalise import literal_words
 
-PROSE_WORDS = 14  # the engine's default prose limit (``max_words`` of line rules)
 STABLE_CONTEXT = 0.5  # share of occurrences with the same neighbours that marks a copied run
 EDGE = 0.5  # share of occurrences at the head or tail above which a line is at the edge
 
@@ -87,7 +88,7 @@ def is_quoted(line: str) -> bool:
     return any(len(regex.findall(r"\w+", m.group(1))) >= 3 for m in _QUOTED_PASSAGE.finditer(line))
 
 
-def _exclusion(entry: Entry, sample: str) -> str | None:
+def _exclusion(entry: LineCounts, sample: str) -> str | None:
     if not any(len(w) >= 2 for w in literal_words(entry.key)):
         return "no-words"
     if is_quoted(sample):
@@ -95,45 +96,47 @@ def _exclusion(entry: Entry, sample: str) -> str | None:
     if is_prose(sample, PROSE_WORDS):
         if entry.scope == CORPUS and len(entry.sites) >= 2:
             return "syndication"  # prose shared by several sites
-        at_edge = (entry.head + entry.tail) / entry.seen >= EDGE if entry.seen else False
-        if entry.seen >= 2 and entry.context_share() >= STABLE_CONTEXT and not at_edge:
+        at_edge = (entry.head + entry.tail) / entry.docs >= EDGE
+        if entry.docs >= 2 and entry.context_share() >= STABLE_CONTEXT and not at_edge:
             return "syndication"  # part of a run of prose copied whole, in the body
     return None
 
 
-def mine(counter: LineCounter, options: LearnOptions) -> tuple[list[Candidate], list[Rejection]]:
+def mine(records: Iterable[LineCounts], totals: Totals, options: LearnOptions
+         ) -> tuple[list[Candidate], list[Rejection]]:
     """Candidates, most frequent first (then by key: deterministic), and the frequent
-    keys that were left out with the reason."""
-    qualified: dict[str, list[tuple[Entry, int, int]]] = {}
+    keys that were left out with the reason. ``records`` sorted by key (then scope), as
+    counting and merging give them: one key's scopes are read together, then let go."""
+    out: list[Candidate] = []
     rejected: list[Rejection] = []
-    for entry in counter.entries():
-        docs = counter.doc_count(entry)
-        total = counter.site_docs(entry.scope)
-        if docs < options.min_docs or docs < options.min_share * total or not entry.samples:
+    sizes = {CORPUS: totals.docs, **dict(totals.sites)}
+    for key, group in groupby(records, key=lambda r: r.key):
+        scopes = list(group)
+        found: list[tuple[LineCounts, int]] = []
+        for entry in scopes:
+            total = sizes.get(entry.scope, 0)
+            if entry.docs < options.min_docs or entry.docs < options.min_share * total or not entry.samples:
+                continue
+            if max(len(s) for s in entry.samples) > options.max_length:
+                continue
+            reason = _exclusion(entry, entry.samples[0])
+            if reason:
+                rejected.append(Rejection(entry.key, entry.scope, entry.docs, reason))
+                continue
+            found.append((entry, total))
+        if not found:
             continue
-        if max(len(s) for s in entry.samples) > options.max_length:
-            continue
-        reason = _exclusion(entry, entry.samples[0])
-        if reason:
-            rejected.append(Rejection(entry.key, entry.scope, docs, reason))
-            continue
-        qualified.setdefault(entry.key, []).append((entry, docs, total))
-    # A site-scope rule and a corpus-scope rule for the same key are one rule: a pack
-    # applies to every document, whatever its site.
-    corpus = {e.key: e for e in counter.table.values() if e.scope == CORPUS}
-    out = []
-    for key, found in qualified.items():
-        whole = corpus.get(key)
-        ref = whole or max(found, key=lambda f: f[1])[0]
-        docs = counter.doc_count(whole) if whole else max(f[1] for f in found)
-        sites = tuple(sorted({s for e, _, _ in found for s in (e.sites or ([e.scope] if e.scope else []))}
-                             | set(whole.sites if whole else ())))
+        # A site-scope rule and a corpus-scope rule for the same key are one rule: a pack
+        # applies to every document, whatever its site.
+        whole = next((e for e in scopes if e.scope == CORPUS), None)
+        ref = whole or max(found, key=lambda f: (f[0].docs, f[0].scope))[0]
+        sites = {s for e, _ in found for s in (e.sites or ([e.scope] if e.scope else []))}
         out.append(Candidate(
-            key=key, docs=docs, corpus_docs=counter.docs,
-            scopes=tuple(sorted((e.scope, d, t) for e, d, t in found)),
-            head=ref.head / ref.seen if ref.seen else 0.0, tail=ref.tail / ref.seen if ref.seen else 0.0,
-            samples=tuple(sorted({s for e, _, _ in found for s in e.samples})),
-            sites=sites))
+            key=key, docs=ref.docs, corpus_docs=totals.docs,
+            scopes=tuple(sorted((e.scope, e.docs, t) for e, t in found)),
+            head=ref.head / ref.docs, tail=ref.tail / ref.docs,
+            samples=tuple(sorted({s for e, _ in found for s in e.samples})),
+            sites=tuple(sorted(sites | set(whole.sites if whole else ())))))
     out.sort(key=lambda c: (-c.docs, c.key))
     rejected.sort(key=lambda r: (-r.docs, r.key, r.scope))
     return out[: options.max_rules], rejected
