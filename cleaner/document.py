@@ -49,6 +49,9 @@ class Doc:
     # Lines a scorer removed -> (score, top features), for their edits in the report.
     scored: dict[int, tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=dict)
     score_flags: list[Flag] = field(default_factory=list)  # a scorer's flags, from its last call
+    # (scorer, line) -> the line's own-text logit, prose and short: a page is scored
+    # several times as lines go, and its long lines are not in the model's cache.
+    own_info: dict[tuple[int, int], tuple[float, bool, bool]] = field(default_factory=dict)
 
     def content(self, i: int) -> str:
         """The line's text after the inline edits proposed for it."""
@@ -59,11 +62,11 @@ class Doc:
         return s
 
     def bare(self, i: int) -> str:
-        """The line's cleaned content as line rules judge it (see ``_bare``), cached:
+        """The line's cleaned content as line rules judge it (see ``bare_text``), cached:
         several rules often judge one line."""
         b = self._bare_content.get(i)
         if b is None:
-            b = self._bare_content[i] = _bare(self.content(i))
+            b = self._bare_content[i] = bare_text(self.content(i))
         return b
 
     def without_removals(self, i: int) -> str:
@@ -125,7 +128,7 @@ class Doc:
         return orig + (x - clean)
 
 
-def _bare(line: str) -> str:
+def bare_text(line: str) -> str:
     """The line as rules see it: without surrounding whitespace or a byte-order mark,
     so a file's first line matches like any other."""
     return line.strip().lstrip("\ufeff").lstrip()

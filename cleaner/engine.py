@@ -166,8 +166,12 @@ class Cleaner:
         # A \r also ends a line, so newline counts would not number the lines: split first.
         lines = Lines(text) if "\r" in text else None
         cands, later = self._prefilter.scan(text, lines.starts if lines else None)
-        if not cands and not self._passes.scorers:  # the common case at scale: nothing any rule could match
-            return CleanResult(original=text, text=text)
+        if not cands:  # the common case at scale: nothing any rule could match
+            if not self._passes.scorers:
+                return CleanResult(original=text, text=text)
+            lines = lines or Lines(text)
+            if not self._passes.scorers_may_decide(lines):
+                return CleanResult(original=text, text=text)
         detectors = [cast(Judge, self._compiled[i]) for i in self._detectors if i in cands]
         return self._passes.run(text, lines or Lines(text), cands, later, detectors)
 

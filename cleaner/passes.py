@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import filterfalse
 
 from .assemble import assemble
-from .document import Doc, Proposal, make_flag, take_whitespace, window_lines
+from .document import Doc, Proposal, bare_text, make_flag, take_whitespace, window_lines
 from .kinds import CLEAR_POSITIONS, FROM_END, FROM_START
 from .lines import Lines, is_prose, word_count
 from .matchers import (
@@ -35,7 +35,7 @@ from .matchers import (
 )
 from .model import CleanResult
 from .overlaps import disjoint, take_span
-from .scoring import score_lines
+from .scoring import score_lines, scorers_may_decide
 from .substitution import Verdict
 
 # What decides on a whole document: detectors gate repairs; substitutions gate their own.
@@ -50,6 +50,11 @@ class Passes:
         self.comp = compiled
         self.scorers = tuple(scorers)
         self.full_page = full_page  # the scorers' scope: a whole page, not an article's text
+
+    def scorers_may_decide(self, lines: Lines) -> bool:
+        """Whether a scorer could remove or flag a line of a text no other rule edits:
+        on a full page, any line; by default, only if some line is a suspect."""
+        return scorers_may_decide(self.scorers, [bare_text(lines.contents[i]) for i in lines.nonblank()], self.full_page)
 
     def run(self, text: str, lines: Lines, cands: dict[int, set[int]], later: dict[int, set[int]],
             detectors: Sequence[Judge]) -> CleanResult:

@@ -156,9 +156,12 @@ def test_context_rows_read_neighbours_and_position() -> None:
 
 def test_lines_inside_the_article_need_the_prose_threshold() -> None:
     lines = [STORY[2], "Key dates", "March 8: vote", STORY[3], "Home", "News"]
-    assert decide.guarded(lines) == [True, True, True, True, False, False]
+    guard, core = decide.guarded(lines)
+    assert guard == [True, True, True, True, False, False]
+    # The paragraphs of the article's main run need the higher bar.
+    assert core == [True, False, False, True, False, False]
     # The two lines above the article's first paragraph: its title and byline.
-    assert decide.guarded(["Menu", "Home", "Title", "By A. Writer", *lines]) == [
+    assert decide.guarded(["Menu", "Home", "Title", "By A. Writer", *lines])[0] == [
         False, False, True, True, True, True, True, True, False, False]
 
 

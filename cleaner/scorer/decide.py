@@ -17,9 +17,11 @@ neighbours' context, and a second cleaning of the output must find nothing to re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
+from .features import CLIP
 from .model import CLOSERS, Explained, ScorerModel, is_prose
 
 ZONE = 3  # kept lines at each end that count as the head or tail zone
@@ -27,6 +29,10 @@ RUN = 3  # near-certain lines in a row that make a boilerplate run anywhere
 INSIDE = 6  # full page: a run of this many lines or fewer between prose paragraphs is the article's
 HEAD = 2  # full page: lines above the article's first paragraph kept as its title and byline
 SENTENCE = 7  # full page: a line of this many words ending a sentence is guarded like prose
+# Full page: a paragraph of the article's main run of prose goes only from this score. The
+# end of a page is boilerplate so often that its position alone lifts a last paragraph
+# towards the prose threshold; a comment thread is a run of its own or scores higher.
+ARTICLE_BAR = 0.9
 
 
 @dataclass(frozen=True)
@@ -38,44 +44,66 @@ class Decision:
 
 
 class _Round:
-    """One scoring of the lines still kept: scores now, explanations on demand."""
+    """One scoring of the lines still kept: scores now, explanations (the named rows
+    the scores add up) only for the lines a decision names."""
 
-    def __init__(self, model: ScorerModel, lines: Sequence[str], kept: list[int]) -> None:
+    def __init__(self, model: ScorerModel, lines: Sequence[str], info: _Info, kept: list[int]) -> None:
+        import numpy as np
+
         self.model, self.kept = model, kept
         self.sub = [lines[i] for i in kept]
-        self.own, self.rows = model.context(self.sub)
-        self.scores = model.row_scores(self.rows)
+        own, prose, short = info
+        self.own = [own[i] for i in kept]
+        self.prose, self.short = [prose[i] for i in kept], [short[i] for i in kept]
+        self.scores = (1.0 / (1.0 + np.exp(-model.logits(self.own, self.prose, self.short)))).tolist()
 
     def explain(self, ks: Sequence[int]) -> list[Explained]:
-        return self.model.explain(self.sub, self.own, self.rows, ks)
+        if not ks:
+            return []
+        rows = self.model.rows(self.own, self.prose, self.short)
+        return self.model.explain(self.sub, self.own, rows, ks)
 
 
-def guarded(lines: Sequence[str]) -> list[bool]:
+LineInfo = tuple[float, bool, bool]  # own-text logit, reads as prose, is short
+_Info = tuple[list[float], list[bool], list[bool]]
+
+
+class Known(Protocol):
+    """A line's own-text facts by its position among the lines given."""
+
+    def __getitem__(self, k: int, /) -> LineInfo: ...
+
+
+def guarded(lines: Sequence[str]) -> tuple[list[bool], list[bool]]:
     """Lines of a full page that need the ``prose`` threshold, not the full-page one: a
     prose paragraph, a sentence (``SENTENCE`` words or more, ending in . ! or ?), the
     lines of a run of at most ``INSIDE`` lines with prose on both sides (a subheading,
     a list or a short quote inside the article body), and the ``HEAD`` lines above the
-    first paragraph of the page's main run of prose (the title and the byline)."""
+    first paragraph of the page's main run of prose (the title and the byline). Second,
+    the prose paragraphs of that main run, which need ``ARTICLE_BAR``."""
     prose = [is_prose(ln) for ln in lines]
     out = [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)]
     start = None  # the first line of the current run after a prose line
     # The article: the region with the most prose paragraphs, gaps of at most INSIDE lines.
-    best = (0, -1)  # (paragraphs, first line)
-    region = (0, -1)
+    best = (0, -1, -1)  # (paragraphs, first line, last line)
+    region = (0, -1, -1)
     for i, p in enumerate(prose):
         if p:
             if start is not None and i - start <= INSIDE:
                 for j in range(start, i):
                     out[j] = True
-                region = (region[0] + 1, region[1])
+                region = (region[0] + 1, region[1], i)
             else:
-                region = (1, i)
+                region = (1, i, i)
             best = max(best, region, key=lambda r: r[0])
             start = i + 1
     # Its title and byline stand just above its first paragraph.
     for j in range(max(0, best[1] - HEAD), max(0, best[1])):
         out[j] = True
-    return out
+    core = [False] * len(lines)
+    if best[0]:
+        core[best[1]:best[2] + 1] = prose[best[1]:best[2] + 1]
+    return out, core
 
 
 def is_sentence(line: str) -> bool:
@@ -83,16 +111,31 @@ def is_sentence(line: str) -> bool:
         len(line.split()) >= SENTENCE
 
 
+def _facts(model: ScorerModel, lines: Sequence[str], info: Known | None) -> Callable[[int], LineInfo]:
+    """How to read line k's own-text facts: from ``info`` (facts a caller keeps between
+    scorings of one document) or computed."""
+    if info is None:
+        return lambda k: model.line_info(lines[k])
+    return info.__getitem__
+
+
+def _all(get: Callable[[int], LineInfo], n: int) -> _Info:
+    own, prose, short = zip(*map(get, range(n)), strict=True) if n else ((), (), ())
+    return list(own), list(prose), list(short)
+
+
 def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None = None, *,
-              explain: bool = True) -> list[Decision]:
+              explain: bool = True, info: Known | None = None) -> list[Decision]:
     t = model.full_page_threshold if threshold is None else threshold
     sure = max(t, model.thresholds["prose"])
+    article = max(sure, ARTICLE_BAR)
     kept = list(range(len(lines)))
+    facts = _all(_facts(model, lines, info), len(lines))
     out: list[Decision] = []
     while kept:
-        r = _Round(model, lines, kept)
-        guard = guarded(r.sub)
-        new = [k for k, s in enumerate(r.scores) if s >= (sure if guard[k] else t)]
+        r = _Round(model, lines, facts, kept)
+        guard, core = guarded(r.sub)
+        new = [k for k, s in enumerate(r.scores) if s >= (article if core[k] else sure if guard[k] else t)]
         if not new:
             break
         whys = r.explain(new) if explain else [Explained(r.scores[k], ()) for k in new]
@@ -108,29 +151,38 @@ def full_page_removals(model: ScorerModel, lines: Sequence[str], threshold: floa
     return {d.index for d in full_page(model, lines, threshold, explain=False)}
 
 
-def _suspects(model: ScorerModel, lines: Sequence[str]) -> list[bool]:
-    """Lines the default scope may remove or flag: those that do not read as prose and
-    whose own text leans boilerplate (own-text probability 0.5 or more), so that a
-    neighbourhood of menus alone never takes an article's line. A text without one (a
-    third of the benchmark's extractor outputs) is not scored further: scoring a whole
-    document costs several times what every rule together does."""
-    return [not is_prose(ln) and model.own_score(ln) >= 0.0 for ln in lines]
+# The default scope reads a prose paragraph as certain article: the extractor kept it and
+# the scope never removes nor flags one, so its own text is not scored (most of an
+# article's text is prose) and its neighbours see the floor of the own-text logit.
+ARTICLE: LineInfo = (-CLIP, True, False)
+
+
+def has_suspect(model: ScorerModel, lines: Sequence[str]) -> bool:
+    """Whether the default scope has a suspect among ``lines`` (see ``default``): without
+    one it decides nothing, and the text need not be scored."""
+    return any(not is_prose(ln) and model.line_info(ln)[0] >= 0.0 for ln in lines)
 
 
 def default(model: ScorerModel, lines: Sequence[str], sure: float | None = None,
-            flag: float | None = None) -> list[Decision]:
-    """Decisions of the default scope: removals of suspects (``_suspects``) scoring
-    ``sure`` or more in the head or tail zone or a run, flags of other suspects scoring
-    ``flag`` or more."""
+            flag: float | None = None, *, info: Known | None = None) -> list[Decision]:
+    """Decisions of the default scope: removals of suspects scoring ``sure`` or more in
+    the head or tail zone or a run, flags of other suspects scoring ``flag`` or more.
+    Suspects are the lines that do not read as prose and whose own text leans
+    boilerplate (own-text probability 0.5 or more), so that a neighbourhood of menus
+    alone never takes an article's line; a text without one (a third of the benchmark's
+    extractor outputs) is not scored further. Prose paragraphs count as ``ARTICLE``."""
     sure = model.thresholds["remove"] if sure is None else sure
     flag = model.thresholds["flag"] if flag is None else flag
-    suspect = _suspects(model, lines)
+    get = _facts(model, lines, info)
+    prose = [is_prose(ln) for ln in lines]
+    suspect = [not p and get(k)[0] >= 0.0 for k, p in enumerate(prose)]
     if not any(suspect):
         return []
+    facts = _all(lambda k: ARTICLE if prose[k] else get(k), len(lines))
     kept = list(range(len(lines)))
     out: list[Decision] = []
     while kept:
-        r = _Round(model, lines, kept)
+        r = _Round(model, lines, facts, kept)
         hot = [suspect[i] and s >= sure for i, s in zip(kept, r.scores, strict=True)]
         n = len(kept)
         new: list[tuple[int, str]] = []

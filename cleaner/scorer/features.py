@@ -14,6 +14,7 @@ differently and a second cleaning would not be a no-op.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,57 +38,98 @@ def words(line: str) -> list[str]:
     return [w if w.isalpha() else w.translate(_DIGITS) for w in _WORD.findall(line.lower())]
 
 
-def _bucket(n: int, edges: Sequence[int]) -> str:
+# A long line is read by its first HEAD_WORDS and last TAIL_WORDS words (and its shape,
+# which counts every word): prose is recognised by its shape and its opening, and the
+# cap bounds the work per line whatever its length.
+HEAD_WORDS = 24
+TAIL_WORDS = 6
+
+
+def line_tokens(line: str) -> tuple[list[str], list[str], int]:
+    """(words as written, the same lower-cased with digits folded to 0, the line's word
+    count) of one stripped line; of a long line only its first ``HEAD_WORDS`` and last
+    ``TAIL_WORDS`` words. One regex pass, the case folding over all words at once."""
+    raw = _WORD.findall(line)
+    n = len(raw)
+    if n > HEAD_WORDS + TAIL_WORDS:
+        raw = raw[:HEAD_WORDS] + raw[-TAIL_WORDS:]
+    # Words hold no spaces, so the joined words split back one for one.
+    return raw, " ".join(raw).lower().translate(_DIGITS).split(" ") if raw else [], n
+
+
+_PAIR = "{} {}".format
+
+
+def pairs(toks: list[str], n: int) -> list[str]:
+    """Word pairs of a line's words from ``line_tokens``; none across the cap's gap."""
+    if n > HEAD_WORDS + TAIL_WORDS:
+        h = HEAD_WORDS
+        return [*map(_PAIR, toks[:h - 1], toks[1:h]), *map(_PAIR, toks[h:-1], toks[h + 1:])]
+    return list(map(_PAIR, toks, toks[1:]))
+
+
+def _bucket_name(n: int, edges: Sequence[int]) -> str:
     for edge in edges:
         if n <= edge:
-            return str(edge)
-    return f">{edges[-1]}"
+            return f"words<={edge}"
+    return f"words<=>{edges[-1]}"
 
 
-def shape(line: str, toks: Sequence[str]) -> list[str]:
-    """Named shape features of one stripped line."""
-    n = len(toks)
-    out = [f"words<={_bucket(n, _LEN_BUCKETS)}"]
+_LEN_NAMES = tuple(_bucket_name(n, _LEN_BUCKETS) for n in range(_LEN_BUCKETS[-1] + 2))
+_END_NAMES = {".": "ends:.", "!": "ends:!", "?": "ends:?", ":": "ends:colon"}
+_SEPARATOR_NAMES = tuple((c, f"separator:{c}") for c in SEPARATORS)
+
+
+_FIRST = operator.itemgetter(0)
+
+
+def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
+    """Named shape features of one stripped line, from ``line_tokens``' words as written
+    and the line's word count."""
+    out = [_LEN_NAMES[min(n, len(_LEN_NAMES) - 1)]]
     end = line.rstrip(_CLOSERS)[-1:]
     if line.endswith(("...", "…")):
         out.append("ends:ellipsis")
-    elif end in _TERMINAL:
-        out.append(f"ends:{end}")
-    elif end == ":":
-        out.append("ends:colon")
+    elif end in _END_NAMES:
+        out.append(_END_NAMES[end])
     elif end.isdigit():
         out.append("ends:digit")
     else:
         out.append("ends:no-punctuation")
-    raw = _WORD.findall(line)
-    alpha = [w for w in raw if w[0].isalpha()]
-    if alpha and n >= 2:
-        upper = sum(w[0].isupper() for w in alpha)
-        if upper == len(alpha):
-            out.append("caps:every-word")
-        elif upper * 2 >= len(alpha):
-            out.append("caps:most-words")
-    if line.isupper() and n >= 1:
+    if n >= 2:
+        firsts = "".join(map(_FIRST, raw))
+        alpha = sum(map(str.isalpha, firsts))
+        if alpha:
+            upper = sum(map(str.isupper, firsts))  # an upper-case character is a letter
+            if upper == alpha:
+                out.append("caps:every-word")
+            elif upper * 2 >= alpha:
+                out.append("caps:most-words")
+    if n and line.isupper():
         out.append("caps:all-capitals")
-    if line[:1].islower():
+    first = line[:1]
+    if first.islower():
         out.append("starts:lower-case")
-    digits = sum(1 for w in toks if "0" in w)
-    if digits:
-        out.append("digits:most" if digits * 2 >= n else "digits:some")
-    seps = [c for c in SEPARATORS if c in line]
-    for c in seps:
-        out.append(f"separator:{c}")
-    if sum(line.count(c) for c in seps) >= 2:
+    if n and not "".join(raw).isalpha():  # only letters: no word holds a digit
+        digits = sum(1 for w in raw if not w.isalpha() and any(map(str.isdigit, w)))
+        if digits:
+            out.append("digits:most" if digits * 2 >= len(raw) else "digits:some")
+    several = 0
+    for c, name in _SEPARATOR_NAMES:
+        if c in line:
+            out.append(name)
+            several += line.count(c)
+    if several >= 2:
         out.append("separator:several")
-    if line[:1] in _BULLETS:
+    if first in _BULLETS:
         out.append("starts:bullet")
-    if "©" in line or "(c)" in line.lower():
+    if "©" in line or "(c)" in line or "(C)" in line:
         out.append("has:copyright-sign")
     if "@" in line:
         out.append("has:at-sign")
     if "http" in line or "www." in line:
         out.append("has:web-address")
-    if 1 <= n <= 5 and end not in _TERMINAL and line[:1].isupper():
+    if 1 <= n <= 5 and end not in _TERMINAL and first.isupper():
         out.append("look:link-label")  # short, capitalised, no sentence end: a menu item or teaser
     if n > PROSE_WORDS and end in _TERMINAL:
         out.append("look:prose")
@@ -130,14 +172,15 @@ SHORT_LINE = 12  # up to this many words, the exact line is a feature too
 
 
 def own_features(line: str, vocab: Vocabularies) -> list[str]:
-    """Every named feature of a line's own text (words, pairs, shape, vocabulary)."""
-    toks = words(line)
+    """Every named feature of a line's own text (words, pairs, shape, vocabulary); of a
+    long line, the words and pairs of its first and last words (``line_tokens``)."""
+    raw, toks, n = line_tokens(line)
     out = [f"word:{w}" for w in dict.fromkeys(toks)]
-    out.extend(f"pair:{a} {b}" for a, b in dict.fromkeys(zip(toks, toks[1:], strict=False)))
-    if len(toks) <= SHORT_LINE:  # labels and headings: the exact short line is itself telling
+    out.extend(f"pair:{p}" for p in dict.fromkeys(pairs(toks, n)))
+    if n <= SHORT_LINE:  # labels and headings: the exact short line is itself telling
         out.append(f"line:{' '.join(toks)}")
-    out.extend(shape(line, toks))
-    out.extend(vocab.hits(toks[:40]))
+    out.extend(shape(line, raw, n))
+    out.extend(vocab.hits(toks))
     return out
 
 
@@ -157,11 +200,81 @@ CONTEXT_NAMES: tuple[str, ...] = (
 CLIP = 8.0
 
 
-def context_rows(own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> Any:
+STATIC = 12  # CONTEXT_NAMES[STATIC:] depend on which lines are prose or short, not on scores
+PLACE = STATIC + 9  # CONTEXT_NAMES[PLACE:PLACE + 9]: position and document size, from n alone
+_PLACES_KEPT = 2048
+
+
+def neighbour_rows(prose: Sequence[bool], short: Sequence[bool]) -> Any:
+    """The static columns that read the lines around (prose around and runs of short
+    lines): ``CONTEXT_NAMES[STATIC:PLACE]`` then the two short-run columns."""
+    import numpy as np
+
+    n = len(prose)
+    out = np.zeros((n, 11))
+    if n == 0:
+        return out
+    idx = np.arange(n)
+    p = np.asarray(prose, dtype=bool)
+    psum = np.concatenate(([0], np.cumsum(p)))
+    lo, hi = np.maximum(idx - 5, 0), np.minimum(idx + 6, n)
+    out[:, 0] = (psum[hi] - psum[lo]) / (hi - lo)
+    # Distance to the nearest prose line strictly above and strictly below (99: none).
+    last = np.maximum.accumulate(np.where(p, idx, -1))
+    before = np.concatenate(([-1], last[:-1]))
+    above = np.where(before >= 0, idx - before, 99)
+    nxt = np.minimum.accumulate(np.where(p, idx, n)[::-1])[::-1]
+    after = np.concatenate((nxt[1:], [n]))
+    below = np.where(after < n, after - idx, 99)
+    for start, d in ((1, above), (5, below)):
+        out[:, start] = d == 1
+        out[:, start + 1] = (d >= 2) & (d <= 3)
+        out[:, start + 2] = (d >= 4) & (d <= 10)
+        out[:, start + 3] = d > 10
+    if any(short):
+        runs = np.asarray(_short_runs(short))
+        out[:, 9] = (runs >= 3) & (runs <= 5)
+        out[:, 10] = runs >= 6
+    return out
+
+
+_PLACES: dict[int, Any] = {}
+
+
+def place_rows(n: int) -> Any:
+    """Position and document-size columns (``CONTEXT_NAMES[PLACE:PLACE + 9]``) of a
+    document of ``n`` lines; kept per length, as they depend on nothing else."""
+    hit = _PLACES.get(n)
+    if hit is None:
+        import numpy as np
+
+        idx = np.arange(n)
+        rel = idx / max(n, 1)
+        hit = np.stack([idx == 0, idx < 5, idx == n - 1, n - 1 - idx < 5, rel < 0.1, rel >= 0.9,
+                        rel >= 2 / 3, np.full(n, n < 15), np.full(n, n > 100)], axis=1).astype(float)
+        hit.setflags(write=False)
+        if len(_PLACES) >= _PLACES_KEPT:
+            _PLACES.clear()
+        _PLACES[n] = hit
+    return hit
+
+
+def static_rows(prose: Sequence[bool], short: Sequence[bool]) -> Any:
+    """The context columns from ``STATIC`` on (prose around, position, document size,
+    runs of short lines) for each line: the same for every stage of one scoring."""
+    import numpy as np
+
+    near = neighbour_rows(prose, short)
+    return np.concatenate((near[:, :9], place_rows(len(prose)), near[:, 9:]), axis=1)
+
+
+def context_rows(own: Sequence[float], prose: Sequence[bool], short: Sequence[bool],
+                 static: Any = None) -> Any:
     """Context feature values (an n x len(CONTEXT_NAMES) array, columns in that order)
     for each line of a document, from each line's own-text score (or the previous
-    stage's), whether it reads as prose, and whether it is short. Vectorised: a page has
-    hundreds of lines and the fixpoint scores it several times."""
+    stage's), whether it reads as prose, and whether it is short. The named rows that
+    training fits and explanations read; scoring adds them up directly
+    (``ScorerModel.logits``)."""
     import numpy as np
 
     n = len(own)
@@ -197,35 +310,7 @@ def context_rows(own: Sequence[float], prose: Sequence[bool], short: Sequence[bo
     small = np.minimum(left.min(axis=1), right.min(axis=1))
     out[:, 10] = np.where(np.isfinite(small), small, 0.0)
     out[:, 11] = around_mean(15)
-    p = np.asarray(prose, dtype=bool)
-    psum = np.concatenate(([0], np.cumsum(p)))
-    lo, hi = np.maximum(idx - 5, 0), np.minimum(idx + 6, n)
-    out[:, 12] = (psum[hi] - psum[lo]) / (hi - lo)
-    # Distance to the nearest prose line strictly above and strictly below (99: none).
-    last = np.maximum.accumulate(np.where(p, idx, -1))
-    before = np.concatenate(([-1], last[:-1]))
-    above = np.where(before >= 0, idx - before, 99)
-    nxt = np.minimum.accumulate(np.where(p, idx, n)[::-1])[::-1]
-    after = np.concatenate((nxt[1:], [n]))
-    below = np.where(after < n, after - idx, 99)
-    for start, d in ((13, above), (17, below)):
-        out[:, start] = d == 1
-        out[:, start + 1] = (d >= 2) & (d <= 3)
-        out[:, start + 2] = (d >= 4) & (d <= 10)
-        out[:, start + 3] = d > 10
-    rel = idx / n
-    out[:, 21] = idx == 0
-    out[:, 22] = idx < 5
-    out[:, 23] = idx == n - 1
-    out[:, 24] = n - 1 - idx < 5
-    out[:, 25] = rel < 0.1
-    out[:, 26] = rel >= 0.9
-    out[:, 27] = rel >= 2 / 3
-    out[:, 28] = n < 15
-    out[:, 29] = n > 100
-    runs = np.asarray(_short_runs(short))
-    out[:, 30] = (runs >= 3) & (runs <= 5)
-    out[:, 31] = runs >= 6
+    out[:, STATIC:] = static_rows(prose, short) if static is None else static
     return out
 
 

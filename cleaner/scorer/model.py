@@ -10,7 +10,10 @@ numpy: the runtime needs no training library.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
+import operator
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,18 +30,26 @@ from .features import (
     SHORT_LINE,
     Vocabularies,
     context_rows,
-    own_features,
+    line_tokens,
+    pairs,
     shape,
     sigmoid,
-    words,
 )
 
 FORMAT = "cleaner-scorer/1"
-_CACHE_LINES = 100_000  # distinct lines whose own score is kept (menus repeat across a site's pages)
+# Distinct short lines whose own score is kept (menus and footers repeat across a site's
+# pages; prose never does, so long lines are not kept).
+_CACHE_LINES = 50_000
+_RECENT_LINES = 4096  # lines whose feature keys are kept for an explanation
 _TERMINAL = ".!?"
-_PAIR = "{} {}".format
+_Keys = tuple[list[str], list[str], list[str], list[str], int]
 # Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
 CLOSERS = "\"'”’“»«)]"
+
+
+def _strongest(x: tuple[float, str, str]) -> tuple[float, str]:
+    """Largest weight first; equal weights by name."""
+    return -x[0], x[2] + x[1]
 
 
 class ModelError(ValueError):
@@ -50,9 +61,15 @@ def doc_lines(text: str) -> list[str]:
     return [s for s in (ln.strip() for ln in text.splitlines()) if s]
 
 
+# More than PROSE_WORDS words (runs of word characters), found without listing them.
+_MANY_WORDS = re.compile(rf"\W*(?:\w+\W+){{{PROSE_WORDS}}}\w")
+
+
 def is_prose(line: str) -> bool:
     """A paragraph: many words, ending a sentence."""
-    return line.rstrip(CLOSERS)[-1:] in _TERMINAL and len(_WORD.findall(line)) > PROSE_WORDS
+    # More than PROSE_WORDS words and the spaces between them: a shorter line is not prose.
+    return (len(line) > 2 * PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL
+            and _MANY_WORDS.match(line) is not None)
 
 
 def is_short(line: str) -> bool:
@@ -79,8 +96,9 @@ class ScorerModel:
     thresholds: Mapping[str, float]
     card: Mapping[str, Any] = field(default_factory=dict)
     _cache: dict[str, tuple[float, bool, bool]] = field(default_factory=dict, compare=False, repr=False)
-    _why: dict[str, tuple[list[tuple[float, str]], list[tuple[float, str]]]] = field(
+    _why: dict[tuple[str, bool], list[tuple[float, str]]] = field(
         default_factory=dict, compare=False, repr=False)
+    _recent: dict[str, _Keys] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
@@ -99,52 +117,83 @@ class ScorerModel:
         import numpy as np  # here, not at import: runs without a scorer never load it
 
         object.__setattr__(self, "_arrays", tuple((b, np.asarray(w)) for b, w in self.stages))
+        from .stages import Stages
+
+        object.__setattr__(self, "_stages", Stages(self.stages))
 
     def own_score(self, line: str) -> float:
         """The own-text logit of one stripped line: the bias plus the weight of every
         feature ``own_features`` names for it."""
-        return self._line(line)[0]
+        return self.line_info(line)[0]
 
-    def _line(self, line: str) -> tuple[float, bool, bool]:
-        """(own-text logit, reads as prose, is short) of one stripped line, cached by its
-        text: menus and footers repeat across a site's pages."""
+    def line_info(self, line: str) -> tuple[float, bool, bool]:
+        """(own-text logit, reads as prose, is short) of one stripped line; short lines
+        are cached by their text."""
         hit = self._cache.get(line)
         if hit is not None:
             return hit
         word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
-        toks = words(line)
-        n = len(toks)
-        z = self.own_bias + sum(filter(None, map(word_w.get, dict.fromkeys(toks))))
-        if n > 1:
-            z += sum(filter(None, map(pair_w.get, dict.fromkeys(map(_PAIR, toks, toks[1:])))))
-        if n <= SHORT_LINE:
-            z += line_w.get(" ".join(toks), 0.0)
-        get = other_w.get
-        z += sum(get(f, 0.0) for f in shape(line, toks))
-        z += sum(get(f, 0.0) for f in self.vocab.hits(toks[:40]))
+        keys = self._keys(line)
+        words_, pairs_, whole, other, n = keys
+        z = self.own_bias + sum(filter(None, map(word_w.get, words_)))
+        z += sum(filter(None, map(pair_w.get, pairs_)))
+        if whole:
+            z += line_w.get(whole[0], 0.0)
+        z += sum(filter(None, map(other_w.get, other)))
         info = (z, n > PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL, n <= 4)
         with self._lock:
-            if len(self._cache) >= _CACHE_LINES:
-                self._cache.clear()
-            self._cache[line] = info
+            if n <= SHORT_LINE:
+                if len(self._cache) >= _CACHE_LINES:
+                    self._cache.clear()
+                self._cache[line] = info
+            # Kept a while for an explanation: most lines a full page scores, it removes.
+            if len(self._recent) >= _RECENT_LINES:
+                self._recent.clear()
+            self._recent[line] = keys
         return info
 
+    def _keys(self, line: str) -> _Keys:
+        """A line's own features, as keys into the weight families (``_families``):
+        distinct words, distinct pairs, the whole short line, shape and vocabulary
+        names; and its word count."""
+        raw, toks, n = line_tokens(line)
+        other = shape(line, raw, n)
+        if not self.vocab.first.isdisjoint(toks):
+            other.extend(self.vocab.hits(toks))
+        return (list(dict.fromkeys(toks)), list(dict.fromkeys(pairs(toks, n))) if n > 1 else [],
+                [" ".join(toks)] if n <= SHORT_LINE else [], other, n)
+
+    def infos(self, lines: Sequence[str]) -> tuple[list[float], list[bool], list[bool]]:
+        """(own-text logits, prose, short) of a document's lines."""
+        if not lines:
+            return [], [], []
+        own, prose, short = zip(*map(self.line_info, lines), strict=True)
+        return list(own), list(prose), list(short)
+
+    def logits(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> Any:
+        """The final logit of each line (a numpy array) from ``infos``' lists."""
+        return self._stages.logits(own, prose, short)  # type: ignore[attr-defined]
+
     def context(self, lines: Sequence[str]) -> tuple[list[float], list[Any]]:
-        """Own-text logits and, for each context stage, the feature rows it read (arrays)."""
-        info = [self._line(ln) for ln in lines]
-        own = [x[0] for x in info]
-        prose, short = [x[1] for x in info], [x[2] for x in info]
+        """Own-text logits and, for each context stage, the named feature rows it read
+        (arrays): what training fits and explanations weigh."""
+        own, prose, short = self.infos(lines)
+        return own, self.rows(own, prose, short)
+
+    def rows(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> list[Any]:
         z: Any = own
         rows_by_stage = []
         for bias, w in self._arrays:  # type: ignore[attr-defined]
             rows = context_rows(z, prose, short)
             rows_by_stage.append(rows)
             z = rows @ w + bias
-        return own, rows_by_stage
+        return rows_by_stage
 
     def scores(self, lines: Sequence[str]) -> list[float]:
         """Probability of boilerplate for each line (stripped, non-blank) of one document."""
-        return self.row_scores(self.context(lines)[1])
+        import numpy as np
+
+        return (1.0 / (1.0 + np.exp(-self.logits(*self.infos(lines))))).tolist()
 
     def row_scores(self, rows_by_stage: Sequence[Any]) -> list[float]:
         import numpy as np
@@ -190,8 +239,7 @@ class ScorerModel:
         top_ctx = np.argsort(-ctx, axis=1, kind="stable")[:, :3]
         out = []
         for r, k in enumerate(which):
-            pos, neg = self._extremes(lines[k])
-            own_side = pos if factor[r] * sign[r] > 0 else neg
+            own_side = self._extremes(lines[k], bool(factor[r] * sign[r] > 0))
             cands = [(float(ctx[r, c]), ctx_names[c]) for c in top_ctx[r] if ctx[r, c] > 0]
             cands.extend((float(factor[r] * wt * sign[r]), name) for wt, name in own_side)
             cands = [c for c in cands if c[0] > 0]
@@ -201,19 +249,28 @@ class ScorerModel:
                                  tuple((name, round(s * c, 2)) for c, name in cands[:3])))
         return out
 
-    def _extremes(self, line: str) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
-        """A line's three own-text features of largest and of smallest weight: whichever
-        way the stages' factor points, its strongest own features are among them."""
-        hit = self._why.get(line)
+    def _extremes(self, line: str, positive: bool) -> list[tuple[float, str]]:
+        """A line's three own-text features of largest weight (``positive``) or of
+        smallest: whichever way the stages' factor points, its strongest own features are
+        among them. Names are built for those three only."""
+        hit = self._why.get((line, positive))
         if hit is None:
-            get = self.own_weights.get
-            weighted = sorted(((wt, f) for f in own_features(line, self.vocab) if (wt := get(f))),
-                              key=lambda x: (-x[0], x[1]))
-            hit = ([x for x in weighted[:3] if x[0] > 0], [x for x in weighted[::-1][:3] if x[0] < 0])
+            word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
+            known = self._recent.get(line)
+            words_, pairs_, whole, other, _ = self._keys(line) if known is None else known
+            sign = 1.0 if positive else -1.0
+            signs, zero = itertools.repeat(sign), itertools.repeat(0.0)
+            pool: list[tuple[float, str, str]] = []
+            for prefix, table, keys in (("word:", word_w, words_), ("pair:", pair_w, pairs_),
+                                        ("line:", line_w, whole), ("", other_w, other)):
+                weighted = zip(map(operator.mul, map(table.get, keys, zero), signs), keys, itertools.repeat(prefix))
+                pool.extend(sorted(weighted, reverse=True)[:3])
+            pool.sort(key=_strongest)
+            hit = [(sign * w, prefix + key) for w, key, prefix in pool[:3] if w > 0]
             with self._lock:
                 if len(self._why) >= _CACHE_LINES:
                     self._why.clear()
-                self._why[line] = hit
+                self._why[(line, positive)] = hit
         return hit
 
 
