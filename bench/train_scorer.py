@@ -28,8 +28,8 @@ import shingles  # noqa: E402
 
 from cleaner import vocabulary  # noqa: E402
 from cleaner.scorer import model as sm  # noqa: E402
+from cleaner.scorer.decide import ARTICLE_BAR, full_page_removals  # noqa: E402
 from cleaner.scorer.decide import default as default_decisions  # noqa: E402
-from cleaner.scorer.decide import full_page_removals  # noqa: E402
 from cleaner.scorer.label import labels  # noqa: E402
 from cleaner.scorer.train import Page, evaluate, fit  # noqa: E402
 
@@ -144,9 +144,30 @@ def main(argv: list[str] | None = None) -> int:
                 "uncleaned": {k: round(v, 4) for k, v in shingles.aggregate(
                     shingles.match(p.gold, p.text) for p in held).items()},
                 "scorer": {k: round(v, 4) for k, v in full_page_f1(model, held).items()}}
+        import eval_fullpage  # the written model file, as the library loads it
+
+        figures["speed"] = {"default": eval_fullpage.default_speed(args.corpora, rounds=3),
+                            "full_page": eval_fullpage.full_page_speed(args.corpora, args.cache)}
     args.card.write_text(card(figures, model_json["thresholds"], args.out.name), encoding="utf-8")
     print(f"wrote {args.out} ({size:,} bytes) and {args.card} in {figures['seconds']} s", file=sys.stderr)
     return 0
+
+
+def cost(speed: dict | None) -> str:
+    if not speed:
+        return "(not measured: --no-report)"
+    d, p = speed["default"], speed["full_page"]
+    rules, cold, warm = d["rules only (today's packs)"], d["with the scorer, cold"], d["with the scorer, warm"]
+    prules, full = p["rules only (today's packs)"], p["--full-page"]
+    return (f"MB/s per core, CPU time, best of 3, the rule packs alone measured in the same run "
+            f"(`python bench/eval_fullpage.py --speed`). Default scope on the scrapinghub newspaper and "
+            f"goose3 outputs: {cold:.1f} with the scorer's caches emptied before each pass and "
+            f"{warm:.1f} with them kept, against {rules:.1f} for the rules alone ({cold / rules:.2f}x and "
+            f"{warm / rules:.2f}x). `--full-page` on scrapinghub's html-text pages: {full:.2f}, against "
+            f"{prules:.1f} for the rules alone ({full / prules:.2f}x). Scoring is plain Python per line: "
+            "a text's lines are read once (the first 24 and last 6 words of a long line), the context "
+            "stages are a few numpy calls per document, and explanations are built for the lines "
+            "removed or flagged only.")
 
 
 def card(f: dict, thresholds: dict, name: str) -> str:
@@ -164,7 +185,8 @@ single-threaded, pages sorted). The scorer and its rule kind are described in
 
 ## What it is
 Three logistic regressions in a row over named features (cleaner/scorer/features.py). The
-own-text model weighs a line's words, word pairs, whole short line, shape (length, terminal
+own-text model weighs a line's words and word pairs (of a long line, those of its first 24
+and last 6 words), whole short line, shape (length, terminal
 punctuation, capitals, digits, separators, link-label look) and hits from the shared
 vocabularies; a first context stage weighs that score for the line and three neighbours
 each side, window means, the distance to the nearest prose paragraph, runs of short lines
@@ -175,10 +197,12 @@ training library at run time); an explanation is exact, the stages being linear.
 - Size: {f['size_bytes']:,} bytes (gzip JSON); {f['features_kept']:,} own-text weights kept of {f['features_seen']:,}
   features seen (a feature must occur on at least {f['min_pages']} training pages).
 - Thresholds: full page {thresholds['full_page']} (best F1 on the development slice), {thresholds['prose']} for a line
-  that reads as prose (a comment thread; an article paragraph rarely scores so high); the default scope
+  that reads as prose (a comment thread; an article paragraph rarely scores so high), {ARTICLE_BAR} for a
+  paragraph of the page's main run of prose (a page's last paragraph gets a lift from its position); the default scope
   removes at {thresholds['remove']} (the lowest of {', '.join(map(str, REMOVE_GRID))} costing at most
   {RECALL_BUDGET * 100:.2f} points of recall on the development slice's extractor-like texts) in the
-  head/tail zone or a boilerplate run, and flags from {thresholds['flag']}.
+  head/tail zone or a boilerplate run, and flags from {thresholds['flag']}; it reads prose paragraphs as
+  certain article (never scored, the floor of the own-text logit for their neighbours).
 - Hyper-parameters: C own-text {f['c_own']}, C context {f['c_context']}, {f['folds']} out-of-fold folds by site, seed {f['seed']}.
 
 ## Data
@@ -218,6 +242,9 @@ extractor outputs: `python bench/eval_text.py`.
 | set | pages | uncleaned P / R / F1 | `--full-page` scorer P / R / F1 |
 |---|---|---|---|
 {report_rows}
+
+## Cost
+{cost(f.get("speed"))}
 
 This run took {f['seconds']} s on two shared cores{' (its own-text stage read from the --cache of an earlier run; a full run takes about five minutes)' if f['own_cached'] else ''}.
 

@@ -13,6 +13,7 @@ differently and a second cleaning would not be a no-op.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import re
@@ -140,7 +141,7 @@ class Vocabularies:
     """Which shared word lists (rules/vocabulary.toml) a line's words hit: a single word
     by lookup, a phrase by its run of words."""
 
-    __slots__ = ("first", "longest", "phrases")
+    __slots__ = ("first", "phrases", "sizes")
 
     def __init__(self, lists: Mapping[str, Sequence[str]]) -> None:
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -149,19 +150,23 @@ class Vocabularies:
                 key = tuple(words(item))
                 if key:
                     self.phrases[key] = (*self.phrases.get(key, ()), name)
-        self.longest = max((len(k) for k in self.phrases), default=0)
-        self.first = frozenset(k[0] for k in self.phrases)  # most lines share no word with any list
+        # For each word a phrase starts with, the lengths of those phrases.
+        sizes: dict[str, set[int]] = {}
+        for key in self.phrases:
+            sizes.setdefault(key[0], set()).add(len(key))
+        self.sizes = {w: tuple(sorted(s)) for w, s in sizes.items()}
+        self.first = frozenset(self.sizes)  # most lines share no word with any list
 
     def hits(self, toks: Sequence[str]) -> list[str]:
         first = self.first
         if first.isdisjoint(toks):
             return []
         found: set[str] = set()
-        get, longest, n = self.phrases.get, self.longest, len(toks)
-        for i, t in enumerate(toks):
-            if t not in first:  # a phrase starts with one of these words
-                continue
-            for size in range(1, min(longest, n - i) + 1):
+        get, sizes, n = self.phrases.get, self.sizes, len(toks)
+        for i in itertools.compress(itertools.count(), map(first.__contains__, toks)):
+            for size in sizes[toks[i]]:
+                if i + size > n:
+                    break
                 names = get(tuple(toks[i:i + size]))
                 if names:
                     found.update(names)

@@ -33,7 +33,6 @@ from .features import (
     line_tokens,
     pairs,
     shape,
-    sigmoid,
 )
 
 FORMAT = "cleaner-scorer/1"
@@ -47,9 +46,9 @@ _Keys = tuple[list[str], list[str], list[str], list[str], int]
 CLOSERS = "\"'”’“»«)]"
 
 
-def _strongest(x: tuple[float, str, str]) -> tuple[float, str]:
+def _by_weight(x: tuple[float, str]) -> tuple[float, str]:
     """Largest weight first; equal weights by name."""
-    return -x[0], x[2] + x[1]
+    return -x[0], x[1]
 
 
 class ModelError(ValueError):
@@ -220,7 +219,6 @@ class ScorerModel:
         logit = rows[last][ks] @ arrays[last][1] + arrays[last][0]
         # Every decision the scorer reports is towards boilerplate (a removal or a flag,
         # at whatever threshold): the features shown are those that pushed that way most.
-        sign = np.ones(len(ks))
         ctx_parts: list[Any] = []
         ctx_names: list[str] = []
         for level in range(last, -1, -1):
@@ -235,18 +233,17 @@ class ScorerModel:
             clipped = np.clip(prev, -CLIP, CLIP)
             ratio = np.divide(clipped, prev, out=np.zeros(len(ks)), where=prev != 0)
             factor = factor * (w[0] + np.where(clipped > 0, w[1], 0.0)) * ratio
-        ctx = np.hstack(ctx_parts) * sign[:, None]  # towards the decision: larger is stronger
+        ctx = np.hstack(ctx_parts)  # towards boilerplate: larger is stronger
         top_ctx = np.argsort(-ctx, axis=1, kind="stable")[:, :3]
+        # Plain lists from here: indexing numpy scalars one at a time costs more.
+        top_vals = np.take_along_axis(ctx, top_ctx, axis=1).tolist()
+        scores = (1.0 / (1.0 + np.exp(-logit))).tolist()
         out = []
-        for r, k in enumerate(which):
-            own_side = self._extremes(lines[k], bool(factor[r] * sign[r] > 0))
-            cands = [(float(ctx[r, c]), ctx_names[c]) for c in top_ctx[r] if ctx[r, c] > 0]
-            cands.extend((float(factor[r] * wt * sign[r]), name) for wt, name in own_side)
-            cands = [c for c in cands if c[0] > 0]
-            cands.sort(key=lambda c: (-c[0], c[1]))
-            s = float(sign[r])
-            out.append(Explained(float(sigmoid(float(logit[r]))),
-                                 tuple((name, round(s * c, 2)) for c, name in cands[:3])))
+        for k, f, idx, vals, score in zip(which, factor.tolist(), top_ctx.tolist(), top_vals, scores, strict=True):
+            cands = [(v, ctx_names[c]) for c, v in zip(idx, vals, strict=True) if v > 0]
+            cands.extend((f * wt, name) for wt, name in self._extremes(lines[k], f > 0) if f * wt > 0)
+            cands.sort(key=_by_weight)
+            out.append(Explained(score, tuple((name, round(c, 2)) for c, name in cands[:3])))
         return out
 
     def _extremes(self, line: str, positive: bool) -> list[tuple[float, str]]:
@@ -258,15 +255,14 @@ class ScorerModel:
             word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
             known = self._recent.get(line)
             words_, pairs_, whole, other, _ = self._keys(line) if known is None else known
-            sign = 1.0 if positive else -1.0
-            signs, zero = itertools.repeat(sign), itertools.repeat(0.0)
-            pool: list[tuple[float, str, str]] = []
-            for prefix, table, keys in (("word:", word_w, words_), ("pair:", pair_w, pairs_),
-                                        ("line:", line_w, whole), ("", other_w, other)):
-                weighted = zip(map(operator.mul, map(table.get, keys, zero), signs), keys, itertools.repeat(prefix))
-                pool.extend(sorted(weighted, reverse=True)[:3])
-            pool.sort(key=_strongest)
-            hit = [(sign * w, prefix + key) for w, key, prefix in pool[:3] if w > 0]
+            sign = itertools.repeat(1.0 if positive else -1.0)
+            zero = itertools.repeat(0.0)
+            # (signed weight, key, family) of every feature, in one sort; names for three.
+            pool = sorted(itertools.chain.from_iterable(
+                zip(map(operator.mul, map(table.get, keys, zero), sign), keys, itertools.repeat(prefix))
+                for prefix, table, keys in (("word:", word_w, words_), ("pair:", pair_w, pairs_),
+                                            ("line:", line_w, whole), ("", other_w, other))), reverse=True)
+            hit = [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3] if w > 0]
             with self._lock:
                 if len(self._why) >= _CACHE_LINES:
                     self._why.clear()
