@@ -126,6 +126,31 @@ def test_fast_own_score_equals_the_named_features() -> None:
         assert model.own_score(line) == pytest.approx(named, abs=1e-9), line
 
 
+def test_a_long_line_is_read_by_its_first_and_last_words() -> None:
+    model = load(MODEL)
+    line = STORY[2] + " " + STORY[3]  # 67 words
+    feats = own_features(line, model.vocab)
+    assert "word:council" in feats and "word:midnight" not in feats  # word 2 kept; word 38 not
+    assert "pair:old route" in feats and "pair:twice for" in feats  # last six, first 24
+    assert "pair:for replacing" not in feats  # no pair across the gap
+    assert "words<=>40" in feats and "look:prose" in feats  # shape counts every word
+
+
+def test_context_stages_added_up_directly_equal_the_named_rows() -> None:
+    """Scoring adds each stage up without building its rows; explanations read the rows."""
+    model = load(MODEL)
+    lines = doc_lines(page()) + STORY + MENU[:2] + FOOTER[:7]
+    own, prose, short = model.infos(lines)
+    rows = model.rows(own, prose, short)
+    bias, weights = model.stages[-1]
+    by_rows = rows[-1] @ weights + bias
+    for n in (1, 2, 3, 6, 12, len(lines)):
+        part = model.logits(own[:n], prose[:n], short[:n])
+        whole = model.rows(own[:n], prose[:n], short[:n])[-1] @ weights + bias
+        assert list(part) == pytest.approx(list(whole), abs=1e-9), n
+    assert list(model.logits(own, prose, short)) == pytest.approx(list(by_rows), abs=1e-9)
+
+
 def test_explanations_add_up_to_the_direction_of_the_decision() -> None:
     model = load(MODEL)
     lines = doc_lines(page())
