@@ -82,6 +82,8 @@ _SEPARATOR_NAMES = tuple((c, f"separator:{c}") for c in SEPARATORS)
 
 
 _FIRST = operator.itemgetter(0)
+# A character every separator and sign feature needs (a separator, "©", "(c)", "@").
+_MARKS = frozenset(SEPARATORS + "©(@")
 
 
 def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
@@ -115,21 +117,22 @@ def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
         digits = sum(1 for w in raw if not w.isalpha() and any(map(str.isdigit, w)))
         if digits:
             out.append("digits:most" if digits * 2 >= len(raw) else "digits:some")
-    several = 0
-    for c, name in _SEPARATOR_NAMES:
-        if c in line:
-            out.append(name)
-            several += line.count(c)
-    if several >= 2:
-        out.append("separator:several")
-    if first in _BULLETS:
-        out.append("starts:bullet")
-    if "©" in line or "(c)" in line or "(C)" in line:
-        out.append("has:copyright-sign")
-    if "@" in line:
-        out.append("has:at-sign")
+    if not _MARKS.isdisjoint(line):  # most lines hold no separator nor sign
+        several = 0
+        for c, name in _SEPARATOR_NAMES:
+            if c in line:
+                out.append(name)
+                several += line.count(c)
+        if several >= 2:
+            out.append("separator:several")
+        if "©" in line or "(c)" in line or "(C)" in line:
+            out.append("has:copyright-sign")
+        if "@" in line:
+            out.append("has:at-sign")
     if "http" in line or "www." in line:
         out.append("has:web-address")
+    if first in _BULLETS:
+        out.append("starts:bullet")
     if 1 <= n <= 5 and end not in _TERMINAL and first.isupper():
         out.append("look:link-label")  # short, capitalised, no sentence end: a menu item or teaser
     if n > PROSE_WORDS and end in _TERMINAL:

@@ -15,7 +15,7 @@ import json
 import operator
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ FORMAT = "cleaner-scorer/1"
 _CACHE_LINES = 50_000
 _RECENT_LINES = 4096  # lines whose feature keys are kept for an explanation
 _TERMINAL = ".!?"
-_Keys = tuple[list[str], list[str], list[str], list[str], int]
+_Keys = tuple[Iterable[str], Iterable[str], list[str], list[str], int]
 # Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
 CLOSERS = "\"'”’“»«)]"
 
@@ -140,15 +140,16 @@ class ScorerModel:
             z += line_w.get(whole[0], 0.0)
         z += sum(filter(None, map(other_w.get, other)))
         info = (z, n > PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL, n <= 4)
-        with self._lock:
-            if n <= SHORT_LINE:
-                if len(self._cache) >= _CACHE_LINES:
-                    self._cache.clear()
-                self._cache[line] = info
-            # Kept a while for an explanation: most lines a full page scores, it removes.
-            if len(self._recent) >= _RECENT_LINES:
-                self._recent.clear()
-            self._recent[line] = keys
+        # No lock: a dict's single operations are atomic, and two threads that both
+        # empty a full cache lose nothing but cached work.
+        if n <= SHORT_LINE:
+            if len(self._cache) >= _CACHE_LINES:
+                self._cache.clear()
+            self._cache[line] = info
+        # Kept a while for an explanation: most lines a full page scores, it removes.
+        if len(self._recent) >= _RECENT_LINES:
+            self._recent.clear()
+        self._recent[line] = keys
         return info
 
     def _keys(self, line: str) -> _Keys:
@@ -159,7 +160,7 @@ class ScorerModel:
         other = shape(line, raw, n)
         if not self.vocab.first.isdisjoint(toks):
             other.extend(self.vocab.hits(toks))
-        return (list(dict.fromkeys(toks)), list(dict.fromkeys(pairs(toks, n))) if n > 1 else [],
+        return (dict.fromkeys(toks), dict.fromkeys(pairs(toks, n)) if n > 1 else {},
                 [" ".join(toks)] if n <= SHORT_LINE else [], other, n)
 
     def infos(self, lines: Sequence[str]) -> tuple[list[float], list[bool], list[bool]]:
