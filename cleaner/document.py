@@ -49,6 +49,8 @@ class Doc:
     # Lines a scorer removed -> (score, top features), for their edits in the report.
     scored: dict[int, tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=dict)
     score_flags: list[Flag] = field(default_factory=list)  # a scorer's flags, from its last call
+    # (tail rule index, marker line) -> the flag of a marker that prose followed
+    tail_flags: dict[tuple[int, int], Flag] = field(default_factory=dict)
     # (scorer, line) -> the line's own-text logit, prose and short: a page is scored
     # several times as lines go, and its long lines are not in the model's cache.
     own_info: dict[tuple[int, int], tuple[float, bool, bool]] = field(default_factory=dict)

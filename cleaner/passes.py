@@ -388,14 +388,21 @@ class Passes:
                 last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
             unsure = c.rule.flags_only
             if not unsure and last_prose <= i:  # no prose line after the marker
+                # A marker flagged while prose followed it goes once that prose has gone
+                # (a scorer removes lines after the rules): its flag goes with it.
+                earlier = doc.tail_flags.pop((idx, i), None)
+                if earlier is not None:
+                    doc.flags.remove(earlier)
                 doc.removed[i] = (c.rule, c.rule.message)
                 for j in kept[bisect_right(kept, i) :]:
                     doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
                 return True
             if c.on_prose == "flag" or unsure:
-                doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
-                                       f"{c.rule.message}; kept: prose follows the marker"))
-                doc.cands[idx].discard(i)
+                if (idx, i) not in doc.tail_flags:
+                    flag = make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
+                                     f"{c.rule.message}; kept: prose follows the marker")
+                    doc.flags.append(flag)
+                    doc.tail_flags[(idx, i)] = flag
                 continue
             doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
             return True

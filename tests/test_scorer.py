@@ -244,3 +244,27 @@ def test_clean_train_writes_a_model_and_a_pack_that_uses_it(tmp_path: Path) -> N
     res = c.clean(page())
     assert {e.rule for e in res.edits} & {"SCU001"}
     assert all(line in doc_lines(res.text) for line in STORY[2:])
+
+
+def test_a_tail_marker_flagged_for_the_prose_after_it_goes_once_that_prose_has_gone() -> None:
+    """The scorer removes lines after the rules have judged a tail zone: a marker kept
+    (and flagged) because prose followed it must go once a later pass removed that prose,
+    or a second cleaning, which no longer sees the prose, would remove it then."""
+    from cleaner.document import Doc
+    from cleaner.lines import Lines
+
+    text = "\n".join([*STORY[2:], "Archives", STORY[2], "October 2019"]) + "\n"
+    lines = Lines(text)
+    cands, _ = DEFAULT._prefilter.scan(text, None)
+    idx = next(i for i, r in enumerate(DEFAULT.rules) if r.code == "NV022")
+    tail = DEFAULT._compiled[idx]
+    doc = Doc(text, lines, {k: set(v) for k, v in cands.items()})
+    passes = DEFAULT._passes
+    kept = list(lines.nonblank())
+    assert passes._tail_zone(doc, tail, idx, kept) is False  # prose follows: flagged, kept
+    assert [f.rule for f in doc.flags] == ["NV022"] and not doc.removed
+    doc.removed[4] = (tail.rule, "removed by a later pass")  # the prose after the marker
+    kept = [i for i in kept if i not in doc.removed]
+    assert passes._tail_zone(doc, tail, idx, kept) is True
+    assert doc.removed[3][0].code == "NV022" and doc.removed[5][0].code == "NV022"
+    assert doc.flags == []
