@@ -139,12 +139,13 @@ def test_a_long_line_is_read_by_its_first_and_last_words() -> None:
 def test_context_stages_added_up_directly_equal_the_named_rows() -> None:
     """Scoring adds each stage up without building its rows; explanations read the rows."""
     model = load(MODEL)
-    lines = doc_lines(page()) + STORY + MENU[:2] + FOOTER[:7]
+    # Three times a page: past the length from which numpy adds the prose columns up.
+    lines = (doc_lines(page()) + STORY + MENU[:2] + FOOTER[:7]) * 3
+    bias, weights = model.stages[-1]
     own, prose, short = model.infos(lines)
     rows = model.rows(own, prose, short)
-    bias, weights = model.stages[-1]
     by_rows = rows[-1] @ weights + bias
-    for n in (1, 2, 3, 6, 12, len(lines)):
+    for n in (1, 2, 3, 6, 12, 64, 65, len(lines)):
         part = model.logits(own[:n], prose[:n], short[:n])
         whole = model.rows(own[:n], prose[:n], short[:n])[-1] @ weights + bias
         assert list(part) == pytest.approx(list(whole), abs=1e-9), n

@@ -24,6 +24,7 @@ from typing import Any
 # "2019" and "2020" are one feature (dates and counts, not particular numbers).
 _WORD = re.compile(r"\w+")
 _DIGITS = str.maketrans("0123456789", "0000000000")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # the same folding as _DIGITS, faster on a whole line
 # Separators that join menu items and breadcrumbs on one line.
 SEPARATORS = "|·»›•/"
 _TERMINAL = ".!?"
@@ -55,7 +56,7 @@ def line_tokens(line: str) -> tuple[list[str], list[str], int]:
     if n > HEAD_WORDS + TAIL_WORDS:
         raw = raw[:HEAD_WORDS] + raw[-TAIL_WORDS:]
     # Words hold no spaces, so the joined words split back one for one.
-    return raw, " ".join(raw).lower().translate(_DIGITS).split(" ") if raw else [], n
+    return raw, _ASCII_DIGIT.sub("0", " ".join(raw).lower()).split(" ") if raw else [], n
 
 
 _PAIR = "{} {}".format

@@ -1,9 +1,10 @@
 """The context stages added up directly: each stage's logit for every line of a document,
 without building the named rows (``features.context_rows``) that training fits and
-explanations read. The sums agree with the rows' (tested). This is the hot path: a
-document has tens of lines, where each numpy call costs more than the arithmetic, so
-the columns that read only which lines are prose or short are added up by table lookups
-in plain Python, and each stage's score columns take a handful of numpy calls.
+explanations read. The sums agree with the rows' (tested). This is the hot path: an
+extractor's text has tens of lines, where each numpy call costs more than the
+arithmetic, so there the columns that read only which lines are prose or short are
+added up by table lookups in plain Python (numpy for a long page); each stage's score
+columns take a handful of numpy calls.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from .features import CLIP, CONTEXT_NAMES, PLACE, place_rows
+from .features import CLIP, CONTEXT_NAMES, PLACE, STATIC, neighbour_rows, place_rows
 
 _R = 15  # the widest window, lines i-15..i+15 (around-15-mean)
 _NEAR = 5  # around-5-*
 _OFFSETS = {"above-1": -1, "above-2": -2, "above-3": -3, "below-1": 1, "below-2": 2, "below-3": 3}
 _GEOMETRY_KEPT = 2048  # document lengths whose index arrays are kept
+_PYTHON_LINES = 64  # up to this many lines, the prose and short-run columns in plain Python
 # Distance to the nearest prose line (99: none) -> its bucket: 1, 2-3, 4-10, more.
 _DISTANCE_BUCKET = (3, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3)  # distances from 11 read index 11
 
@@ -58,6 +60,9 @@ class Stages:
         self.above = per_stage("prose-above:1", "prose-above:2-3", "prose-above:4-10", "prose-above:none-near")
         self.below = per_stage("prose-below:1", "prose-below:2-3", "prose-below:4-10", "prose-below:none-near")
         self.runs = [(0.0, *t) for t in per_stage("short-run:3-5", "short-run:6+")]
+        # The same columns' weights as a matrix, for long documents (numpy's fixed cost
+        # per call is then less than a Python step per line).
+        self.around = np.ascontiguousarray(np.concatenate((w[:, STATIC:PLACE], w[:, PLACE + 9:]), axis=1))
         self.place = np.ascontiguousarray(w[:, PLACE:PLACE + 9].T)
         self._geometry: dict[int, tuple[Any, Any, Any, Any]] = {}
 
@@ -126,7 +131,10 @@ class Stages:
         if n == 0:
             return z
         window, near, inv, placed = self.geometry(n)
-        fixed = np.asarray(self.fixed(prose, short)) + placed  # (stages x n)
+        if n > _PYTHON_LINES:
+            fixed = self.around @ neighbour_rows(prose, short).T + placed  # (stages x n)
+        else:
+            fixed = np.asarray(self.fixed(prose, short)) + placed
         pad = np.zeros(n + 2 * _R)
         low, high = np.full(n + 2 * _R, -CLIP), np.full(n + 2 * _R, CLIP)
         for s, bias in enumerate(self.biases):
