@@ -39,7 +39,9 @@ least 3 words and occurs in the gold token stream, or if it equals a whole gold 
 paragraph (this keeps a removed one-word subheading countable, while a short "Share" that
 happens to occur inside some gold sentence is not taken as kept). A removal (an edit with
 action ``remove``, one unit per original line it touches) removed gold if either the
-removed part or the whole line it was cut from is a gold line by that test; against
+removed part or the whole line it was cut from is a gold line by that test, unless the
+output still has a line with the same words (a removed copy of a kept line loses
+nothing: counted as "copies"); against
 snippets, if the removed part contains a ``with`` snippet or lies inside one. Lines left
 after cleaning that gold does not have (trafilatura-eval: ``without`` snippets still there)
 are boilerplate left, counted by family with the keyword classifier ``family`` over the
@@ -321,6 +323,7 @@ class Tally:
     removed_gold: Counter[str] = field(default_factory=Counter)  # rule -> of those, gold keeps
     removed_prose: int = 0  # removed gold lines no family claims: article prose, most likely
     removed_comments: int = 0
+    removed_copies: int = 0  # removed lines whose words a kept line still has
     left: Counter[str] = field(default_factory=Counter)  # family -> boilerplate lines left
     left_comments: int = 0
     flags: int = 0
@@ -334,7 +337,7 @@ class Tally:
         return {"sites": len(self.sites), "pages": self.pages, "lines_in": self.lines_in, "removed": removed,
                 "removed_gold": wrong, "removed_gold_rate": wrong / removed if removed else 0.0,
                 "removed_gold_prose": self.removed_prose, "removed_comments": self.removed_comments,
-                "left": sum(self.left.values()), "left_other": self.left["other"], "left_comments": self.left_comments,
+                "removed_copies": self.removed_copies, "left": sum(self.left.values()), "left_other": self.left["other"], "left_comments": self.left_comments,
                 "flags": self.flags, "keep_in": self.keep_in, "keep_kept": self.keep_kept, "drop_in": self.drop_in}
 
 
@@ -344,9 +347,12 @@ def assess(tally: Tally, site: str, text: str, result: Any, gold: Gold) -> None:
     tally.sites.add(site)
     tally.lines_in += sum(1 for ln in text.splitlines() if ln.strip())
     tally.flags += len(result.flags)
+    kept = {norm(ln) for ln in result.text.splitlines()}
     for rule, part, line in removals(text, result.edits):
         tally.removed[rule] += 1
-        if removed_gold(gold, part, line):
+        if norm(part) in kept:
+            tally.removed_copies += 1
+        elif removed_gold(gold, part, line):
             tally.removed_gold[rule] += 1
             fam = family(part)
             tally.removed_prose += fam == "other"
@@ -525,9 +531,9 @@ def print_report(census: dict[str, dict[str, Tally]], results: dict[str, Any], t
     for split, res in results.items():
         print(f"\n## {split}\n")
         cols = ("sites", "pages", "lines_in", "removed", "removed_gold", "removed_gold_rate", "removed_gold_prose",
-                "removed_comments", "left", "left_other", "left_comments", "flags")
+                "removed_comments", "removed_copies", "left", "left_other", "left_comments", "flags")
         head = ["corpus", "sites", "pages", "lines in", "removed", "removed∧gold", "rate", "∧prose", "cmt removed",
-                "left", "left other", "cmt left", "flags", "keep kept/in", "drop in→left"]
+                "copies", "left", "left other", "cmt left", "flags", "keep kept/in", "drop in→left"]
         print(_table(head, [[c, *(r[k] for k in cols), f"{r['keep_kept']}/{r['keep_in']}" if r["keep_in"] else "-",
                              f"{r['drop_in']}→{r['left']}" if c == "trafilatura-eval" else "-"]
                             for c, r in res["corpora"].items()]))

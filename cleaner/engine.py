@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from .echo import EchoRule
 from .kinds import KINDS, CompiledRule, RuleError, ScorerRule, compile_rule
 from .lines import Lines
 from .loader import check_codes_unique, load_default_packs, load_pack_file
@@ -115,9 +116,13 @@ class Cleaner:
         limits = [r.options.get("max_chars", 0) if "max_chars" in KINDS[r.kind].keys else 0 for r in keep]
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers], limits)
         self._detectors = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "document"]
+        # Line rules no trigger arms (echoes of the headline): asked of every document.
+        # Scorers read every line too, but run as their own pass after the rules.
+        self._unarmed = [i for i, r in enumerate(keep)
+                         if KINDS[r.kind].stage == "lines" and not KINDS[r.kind].triggered and r.kind != "scorer"]
         # Scorers read every line, so they are compiled (their model loaded) now, once.
         scorers = [cast(ScorerRule, self._compiled[i]) for i, r in enumerate(keep) if r.kind == "scorer"]
-        self._passes = Passes(self._compiled, scorers, self.full_page)
+        self._passes = Passes(self._compiled, self._unarmed, self._prefilter.scan, scorers, self.full_page)
 
     def compiled(self) -> list[CompiledRule]:
         """Every rule in the form the engine applies (compiling any not used yet)."""
@@ -166,7 +171,8 @@ class Cleaner:
         # A \r also ends a line, so newline counts would not number the lines: split first.
         lines = Lines(text) if "\r" in text else None
         cands, later = self._prefilter.scan(text, lines.starts if lines else None)
-        if not cands:  # the common case at scale: nothing any rule could match
+        if not cands and not any(cast(EchoRule, self._compiled[i]).could_echo(text) for i in self._unarmed):
+            # The common case at scale: nothing any rule could match.
             if not self._passes.scorers:
                 return CleanResult(original=text, text=text)
             lines = lines or Lines(text)

@@ -11,6 +11,7 @@
 | mojibake | a line with mojibake         | repairs the encoding with ftfy                |
 | html     | an element of an HTML page   | removes the element before text extraction    |
 | scorer   | every line, by a trained model | removes near-certain boilerplate, flags the rest |
+| echo     | a line against the headline  | removes a repeat of the headline (see ``echo``)|
 
 ``KINDS`` holds each kind's declaration: the keys it accepts (checked when a pack
 loads), how its rules compile (``cleaner.matchers`` holds the classes), the pass it runs
@@ -24,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .echo import ECHO_HEAD, EchoRule
 from .matchers import (
     CompiledRule,
     DetectorRule,
@@ -44,7 +46,7 @@ from .model import Rule, RuleError
 from .substitution import Substitution
 
 __all__ = [
-    "COMMON_KEYS", "KINDS", "KIND_KEYS", "POSITIONS", "CompiledRule", "DetectorRule", "HtmlRule", "Kind",
+    "COMMON_KEYS", "KINDS", "KIND_KEYS", "POSITIONS", "CompiledRule", "DetectorRule", "EchoRule", "HtmlRule", "Kind",
     "LineRule", "MojibakeRule", "RepairRule", "RuleError", "ScorerRule", "SpanRule", "SubstitutionRule", "TailRule",
     "compile_rule",
 ]
@@ -75,7 +77,9 @@ class Kind:
     timed: tuple[str, ...] = ()  # the methods through which it matches (clean --profile)
     pattern_keys: tuple[str, ...] = ()  # keys holding regexes (the load-time and run-time guards)
     needs_examples: bool = True
-    triggered: bool = True  # armed by trigger words (the prefilter); False: finds its own targets
+    # Matched by literal trigger words (the prefilter); a kind without them compares
+    # lines with each other and is asked of every document (see Cleaner._clean).
+    triggered: bool = True
 
 
 def _choice(rule: Rule, key: str, allowed: tuple[str, ...]) -> str:
@@ -138,6 +142,16 @@ def _substitution(rule: Rule) -> CompiledRule:
 
 def _mojibake(rule: Rule) -> CompiledRule:
     return MojibakeRule(rule)
+
+
+def _echo(rule: Rule) -> CompiledRule:
+    lo, hi = _int(rule, "min_words", 1), _int(rule, "max_words", 1)
+    if hi < lo:
+        raise RuleError(f"{rule.source}: rule {rule.code}: 'max_words' must be at least 'min_words'")
+    window = _int(rule, "window", 1)
+    if window > ECHO_HEAD:
+        raise RuleError(f"{rule.source}: rule {rule.code}: an echo rule's 'window' is at most {ECHO_HEAD} lines")
+    return EchoRule(rule, window, lo, hi, _int(rule, "max_affix_words"))
 
 
 def _html(rule: Rule) -> CompiledRule:
@@ -216,6 +230,10 @@ KINDS: dict[str, Kind] = _declare(
     # full_page_at: score thresholds, 0 for the model's own (cleaner.scorer.decide applies them).
     Kind("scorer", {"model": None, "remove_at": 0.0, "flag_at": 0.0, "full_page_at": 0.0},
          ScorerRule, _scorer, "lines", "removes, flags", needs_examples=False, triggered=False),
+    # window: the headline is among the first kept lines; min/max_words: its length;
+    # max_affix_words: the longest breadcrumb before it or site name after it.
+    Kind("echo", {"window": 4, "min_words": 4, "max_words": 25, "max_affix_words": 6},
+         EchoRule, _echo, "lines", "removes", ("echoes",), triggered=False),
 )
 # Every option key that holds regexes, in any kind.
 PATTERN_KEYS: tuple[str, ...] = tuple(dict.fromkeys(key for kind in KINDS.values() for key in kind.pattern_keys))

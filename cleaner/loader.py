@@ -130,9 +130,9 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False, base: Path | Non
         if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
             raise RuleError(f"{where}: rule {code}: 'triggers' must be a list of literal words")
         if not KINDS[kind].triggered and triggers:
-            # Selectors find the elements, a scorer reads every line: words would never
-            # be looked at, so refuse them.
-            raise RuleError(f"{where}: rule {code}: a {kind} rule is not armed by words; remove its 'triggers'")
+            # Selectors find the elements, echoes compare lines, a scorer reads every
+            # line: words would never be looked at, so refuse them.
+            raise RuleError(f"{where}: rule {code}: a rule of kind '{kind}' is not found by words: remove its 'triggers'")
         if not triggers and KINDS[kind].triggered:
             # Without triggers a rule runs on every line: the prefilter exists to avoid that.
             raise RuleError(f"{where}: rule {code}: 'triggers' is required (literal words the rule cannot match without)")

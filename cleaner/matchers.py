@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .echo import EchoRule
 from .model import Evidence, Rule, RuleError
 from .scorer.model import ScorerModel
 from .substitution import MEANT, Substitution, Verdict, judge, repairs
@@ -227,4 +228,5 @@ class ScorerRule:
     thresholds: dict[str, float]  # remove, flag, full_page
 
 
-CompiledRule = LineRule | SpanRule | TailRule | RepairRule | DetectorRule | SubstitutionRule | MojibakeRule | HtmlRule | ScorerRule
+CompiledRule = (LineRule | SpanRule | TailRule | RepairRule | DetectorRule | SubstitutionRule | MojibakeRule | HtmlRule
+                | EchoRule | ScorerRule)

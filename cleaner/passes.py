@@ -14,14 +14,16 @@
 from __future__ import annotations
 
 import os
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from itertools import filterfalse
+from typing import cast
 
 from .assemble import assemble
 from .document import Doc, Proposal, bare_text, make_flag, take_whitespace, window_lines
-from .kinds import CLEAR_POSITIONS, FROM_END, FROM_START
-from .lines import Lines, is_prose, word_count
+from .echo import ECHO_HEAD, EchoRule
+from .kinds import CLEAR_POSITIONS
+from .lines import Lines, is_prose
 from .matchers import (
     CompiledRule,
     DetectorRule,
@@ -35,9 +37,12 @@ from .matchers import (
 )
 from .model import CleanResult
 from .overlaps import disjoint, take_span
+from .positions import clear_to_edge, matched_elsewhere, remove_runs, tail_zone
 from .scoring import score_lines, scorers_may_decide
 from .substitution import Verdict
 
+# The prefilter's scan of a text: rule index -> lines armed, and lines deferred.
+Scan = Callable[[str], tuple[dict[int, set[int]], dict[int, set[int]]]]
 # What decides on a whole document: detectors gate repairs; substitutions gate their own.
 Judge = DetectorRule | SubstitutionRule
 
@@ -45,9 +50,11 @@ Judge = DetectorRule | SubstitutionRule
 class Passes:
     """The passes of one Cleaner, over its compiled rules (rule index -> compiled rule)."""
 
-    def __init__(self, compiled: Mapping[int, CompiledRule], scorers: Sequence[ScorerRule] = (),
-                 full_page: bool = False) -> None:
+    def __init__(self, compiled: Mapping[int, CompiledRule], unarmed: Sequence[int] = (),
+                 arm: Scan | None = None, scorers: Sequence[ScorerRule] = (), full_page: bool = False) -> None:
         self.comp = compiled
+        self.unarmed = tuple(unarmed)  # echo rules: no trigger arms them
+        self.arm = arm  # the prefilter's scan, for lines that repairs rewrote
         self.scorers = tuple(scorers)
         self.full_page = full_page  # the scorers' scope: a whole page, not an article's text
 
@@ -144,6 +151,8 @@ class Passes:
         # second cleaning, once the mojibake is gone.
         for c, i in mojibake:
             self._mojibake_line(doc, c, i)
+        if self.arm is not None:
+            self._rearm_rewritten(doc, later, self.arm)
         if later:
             touched = span_rules.keys() | doc.inline.keys()
             for idx, line_ids in later.items():
@@ -153,6 +162,19 @@ class Passes:
                         span_rules.setdefault(i, []).append(c)
         for i, rules in span_rules.items():
             self._spans(doc, rules, i)
+
+    @staticmethod
+    def _rearm_rewritten(doc: Doc, later: dict[int, set[int]], arm: Scan) -> None:
+        """Arm the rules whose triggers a repair or a mojibake fix wrote into a line
+        ("Ã¼ber den Autor" repaired to "über den Autor"): the prefilter read the line
+        as it was, and a second cleaning would read it as it is now."""
+        for i, props in doc.inline.items():
+            if any(p.replacement for p in props):
+                armed, deferred = arm(doc.content(i))
+                for idx in armed:
+                    doc.cands.setdefault(idx, set()).add(i)
+                for idx in deferred:
+                    later.setdefault(idx, set()).add(i)
 
     def _substitute(self, doc: Doc, c: SubstitutionRule, i: int, verdict: Verdict) -> None:
         """Restore the digit in each run of line ``i`` that stands where a number stands;
@@ -256,6 +278,7 @@ class Passes:
         spans_done: set[tuple[int, int]] = set()
         is_removed = removed.__contains__
         n_cands = -1
+        echo_head: list[int] | None = None
         while True:
             if len(cands) != n_cands:  # a re-judged line may have armed a deferred rule
                 n_cands = len(cands)
@@ -267,7 +290,7 @@ class Passes:
                         positional.append((idx, c))
                     elif isinstance(c, TailRule):
                         tails.append((idx, c))
-            if not (positional or tails):
+            if not (positional or tails or self.unarmed):
                 return
             changed = False
             while True:  # head/tail rules until stable
@@ -283,7 +306,7 @@ class Passes:
                             continue
                         if isinstance(c, LineRule):
                             # The edge test reads the lines around; the match is cached.
-                            if doc.matches(idx, c, i) and (c.position not in CLEAR_POSITIONS or _clear_to_edge(
+                            if doc.matches(idx, c, i) and (c.position not in CLEAR_POSITIONS or clear_to_edge(
                                     doc, kept, i, c.window, c.max_words, c.position)):
                                 self._remove_line(doc, c, i)
                         elif (idx, i) not in spans_done:
@@ -296,40 +319,43 @@ class Passes:
                     break
                 changed = True
             kept = list(filterfalse(is_removed, nonblank))
-            if self._remove_runs(doc, positional, kept):
+            if remove_runs(doc, positional, kept):
                 changed = True
                 kept = list(filterfalse(is_removed, nonblank))
+            # Echoes relate the first kept lines to the others: removing other lines
+            # cannot make new ones, so they are asked again only when that head changes.
+            if self.unarmed and kept[:ECHO_HEAD] != echo_head:
+                echo_head = kept[:ECHO_HEAD]
+                if self._remove_echoes(doc, kept):
+                    changed = True
+                    kept = list(filterfalse(is_removed, nonblank))
             for idx, c in tails:
-                if self._tail_zone(doc, c, idx, kept):
+                if tail_zone(doc, c, idx, kept):
                     changed = True
                     break
             if not changed:
                 return
 
-    @staticmethod
-    def _remove_runs(doc: Doc, positional: Sequence[tuple[int, LineRule | SpanRule]], kept: list[int]) -> bool:
-        """Lines that a rule flags between paragraphs (outside its head/tail window) are
-        removed after all when two or more of them stand together among the kept lines:
-        one "Follow us" line between two paragraphs may be the article's own, a run of
-        sign-up, paywall or share lines is the page's box."""
-        hits: dict[int, LineRule] = {}
-        for c, i in _matched_elsewhere(doc, positional):
-            if not c.rule.flags_only:
-                hits.setdefault(i, c)
-        if len(hits) < 2:
-            return False
-        where = {line: n for n, line in enumerate(kept)}
-        run = [i for i in hits if i in where and (
-            (where[i] > 0 and kept[where[i] - 1] in hits) or (where[i] + 1 < len(kept) and kept[where[i] + 1] in hits))]
-        for i in run:  # decided on the lines as they stood, then removed: order cannot matter
-            doc.removed[i] = (hits[i].rule, f"{hits[i].rule.message} (in a run of such lines)")
-        return bool(run)
+    def _remove_echoes(self, doc: Doc, kept: list[int]) -> bool:
+        """Lines repeating the headline (see ``cleaner.echo``), among the kept lines."""
+        changed = False
+        for idx in self.unarmed:
+            c = cast(EchoRule, self.comp[idx])
+            for e in c.echoes(kept, lambda i: doc.content(i).strip()):
+                message = f"{c.rule.message} ({e.how} on line {e.headline + 1})"
+                if not c.rule.flags_only:
+                    doc.removed[e.line] = (c.rule, message)
+                    changed = True
+                elif (c.rule.code, e.line) not in doc._flagged:
+                    doc._flagged.add((c.rule.code, e.line))
+                    doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[e.line], doc.lines.cend(e.line), message))
+        return changed
 
     def _flag_elsewhere(self, doc: Doc) -> None:
         """A line that a head/tail/edge rule matches outside its window is flagged when
         the rule says so: a call to action between two paragraphs may be the article's
         own, so it is kept, but shown."""
-        for c, i in _matched_elsewhere(doc, ((idx, self.comp[idx]) for idx in doc.cands)):
+        for c, i in matched_elsewhere(doc, ((idx, self.comp[idx]) for idx in doc.cands)):
             if (c.rule.code, i) not in doc._flagged:
                 doc._flagged.add((c.rule.code, i))
                 doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
@@ -374,64 +400,6 @@ class Passes:
                     break
                 doc.removed[j] = (c.rule, f"{c.rule.message} (the line it introduces)")
                 taken += 1
-
-    def _tail_zone(self, doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
-        """Cut from an end-of-article marker to the end, when what follows is not prose."""
-        # The last kept prose line, found once from the end: asking every marker whether
-        # prose follows it re-read the whole zone per marker, quadratic on a page whose
-        # tail is a long list of share links that are all markers.
-        last_prose = None
-        for i in sorted(doc.cands[idx] & window_lines("tail", c.window, kept)):
-            if not doc.matches(idx, c, i):
-                continue
-            if last_prose is None:
-                last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
-            unsure = c.rule.flags_only
-            if not unsure and last_prose <= i:  # no prose line after the marker
-                # A marker flagged while prose followed it goes once that prose has gone
-                # (a scorer removes lines after the rules): its flag goes with it.
-                earlier = doc.tail_flags.pop((idx, i), None)
-                if earlier is not None:
-                    doc.flags.remove(earlier)
-                doc.removed[i] = (c.rule, c.rule.message)
-                for j in kept[bisect_right(kept, i) :]:
-                    doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
-                return True
-            if c.on_prose == "flag" or unsure:
-                if (idx, i) not in doc.tail_flags:
-                    flag = make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
-                                     f"{c.rule.message}; kept: prose follows the marker")
-                    doc.flags.append(flag)
-                    doc.tail_flags[(idx, i)] = flag
-                continue
-            doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
-            return True
-        return False
-
-
-def _matched_elsewhere(doc: Doc, rules: Iterable[tuple[int, CompiledRule]]) -> Iterator[tuple[LineRule, int]]:
-    """Each kept line, in order, that a positional rule flagging elsewhere matches: the
-    lines a run of calls to action is made of, and those flagged when they stand alone."""
-    for idx, c in rules:
-        if isinstance(c, LineRule) and c.flag_elsewhere and c.position != "anywhere":
-            for i in sorted(doc.cands[idx]):
-                if i not in doc.removed and doc.matches(idx, c, i):
-                    yield c, i
-
-
-def _clear_to_edge(doc: Doc, kept: list[int], i: int, window: int, max_words: int, position: str) -> bool:
-    """Whether nothing but short lines stands between kept line ``i`` and the start
-    (top), the end (bottom) or either (edge) of the text, within ``window`` lines: such
-    a rule's line belongs to the page around the article, not to a short article's
-    first or last paragraphs."""
-    n = bisect_left(kept, i)
-    before, after = kept[max(0, n - window):n], kept[n + 1:n + 1 + window]
-
-    def long_(j: int) -> bool:
-        return word_count(doc.content(j)) > max_words
-
-    return (position in FROM_START and n < window and not any(map(long_, before))) or (
-        position in FROM_END and len(kept) - 1 - n < window and not any(map(long_, after)))
 
 
 def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Verdict]]:

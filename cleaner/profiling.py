@@ -17,10 +17,10 @@ from .kinds import BY_CLASS, CompiledRule
 
 
 def _timing(method: Callable[..., Any], code: str, acc: Counter[str]) -> Callable[..., Any]:
-    def wrapper(self: Any, *args: Any) -> Any:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         t0 = perf_counter()
         try:
-            return method(self, *args)
+            return method(self, *args, **kwargs)
         finally:
             acc[code] += perf_counter() - t0
     return wrapper

@@ -192,7 +192,7 @@ def test_python_m_and_stdin_process() -> None:
     proc = subprocess.run([sys.executable, "-m", "cleaner", "-"], input=data, capture_output=True, check=True)
     assert proc.stdout == (ROOT / "fixtures" / "seeds" / "002_813e1fd6a0543539.txt").read_bytes()
     report = json.loads(proc.stderr)
-    assert report["edits"][0]["rule"] == "SY001" and report["input"]["path"] is None
+    assert report["edits"][0]["rule"] == "SY008" and report["input"]["path"] is None
 
 
 def test_folder_without_output_is_a_usage_error(seeds: Path) -> None:
@@ -264,3 +264,15 @@ def test_a_file_named_like_a_subcommand_is_cleaned(tmp_path: Path, monkeypatch: 
     capsys.readouterr()
     assert main(["rules"]) == 0
     assert "akismet-notice" in capsys.readouterr().out
+
+
+def test_profile_times_every_kind_and_cleans_as_usual(seeds: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """--profile wraps each rule's matching methods; the seeds reach the src repair, the
+    substitution judge and the echo kind, and the output is the same as without it."""
+    out = tmp_path / "profiled"
+    assert main([str(seeds), "-o", str(out), "--profile"]) == 0
+    printed = capsys.readouterr().out
+    assert "profile:" in printed and "CR002" in printed
+    for src in sorted(seeds.glob("*.txt")):
+        assert (out / src.name).read_bytes() == (ROOT / "fixtures" / "seeds" / src.name).read_bytes()

@@ -243,3 +243,16 @@ def test_edge_rule_removes_at_either_edge_and_flags_between_paragraphs() -> None
     assert [f.text for f in res.flags] == ["Follow us on Mastodon"] and "between paragraphs" in res.flags[0].message
     again = cl.clean(res.text)
     assert again.text == res.text and [f.text for f in again.flags] == ["Follow us on Mastodon"]
+
+
+def test_a_trigger_written_by_a_mojibake_fix_arms_its_rule_at_once() -> None:
+    """The prefilter reads the text before repairs; a heading that only a mojibake fix
+    spells out ("Über den Autor" scraped as UTF-8 read as cp1252) must be judged in the
+    same cleaning, or a second cleaning would remove it."""
+    prose = "Der Rat hat entschieden, die Arbeiten an der Brücke beginnen im Mai und dauern zwei Jahre lang."
+    heading = "Über den Autor".encode("utf-8").decode("cp1252")
+    text = f"{prose}\n\n{heading}\n\nMarta Keller schreibt seit 2015 über Verkehr und Stadtplanung in Kiel.\n"
+    cl = Cleaner()
+    once = cl.clean(text)
+    assert heading not in once.text and "Über den Autor" not in once.text
+    assert cl.clean(once.text).text == once.text

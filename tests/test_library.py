@@ -56,6 +56,18 @@ def test_retired_code_selects_the_rule_that_replaces_it() -> None:
     assert "CR002" not in {r.code for r in Cleaner(ignore=["CR001"]).rules}
 
 
+def test_rules_fitted_to_one_site_are_retired_into_family_rules() -> None:
+    """A retired code names the family rule that took it over; --ignore OLD keeps working."""
+    taken = {r.code: set(r.options.get("replaces", ())) for r in Cleaner().rules}
+    retired = {"SY001": "SY008", "SY003": "SY011", "SY004": "SY009", "SY006": "SY012", "PT003": "PT018", "PT004": "PT020"}
+    assert {old: new for new, olds in taken.items() for old in olds if old in retired} == retired
+    assert [r.code for r in Cleaner(select=["SY001"]).rules] == ["SY008"]
+    assert "SY009" not in {r.code for r in Cleaner(ignore=["SY004"]).rules}
+    cl = Cleaner()
+    assert [e.rule for e in cl.clean("Story.\n\nsource site-34").edits] == ["SY008"]
+    assert [e.rule for e in cl.clean("Story.\n\n(Reporting by Ana Lima; Editing by Sam Bell)").edits] == ["SY009"]
+
+
 def test_repair_keeps_its_detector_when_selected_alone() -> None:
     pack = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "gated_repair.toml"
     cl = Cleaner(select=["XR002"], extra_packs=[pack])

@@ -253,6 +253,7 @@ def test_a_tail_marker_flagged_for_the_prose_after_it_goes_once_that_prose_has_g
     or a second cleaning, which no longer sees the prose, would remove it then."""
     from cleaner.document import Doc
     from cleaner.lines import Lines
+    from cleaner.positions import tail_zone
 
     text = "\n".join([*STORY[2:], "Archives", STORY[2], "October 2019"]) + "\n"
     lines = Lines(text)
@@ -260,12 +261,11 @@ def test_a_tail_marker_flagged_for_the_prose_after_it_goes_once_that_prose_has_g
     idx = next(i for i, r in enumerate(DEFAULT.rules) if r.code == "NV022")
     tail = DEFAULT._compiled[idx]
     doc = Doc(text, lines, {k: set(v) for k, v in cands.items()})
-    passes = DEFAULT._passes
     kept = list(lines.nonblank())
-    assert passes._tail_zone(doc, tail, idx, kept) is False  # prose follows: flagged, kept
+    assert tail_zone(doc, tail, idx, kept) is False  # prose follows: flagged, kept
     assert [f.rule for f in doc.flags] == ["NV022"] and not doc.removed
     doc.removed[4] = (tail.rule, "removed by a later pass")  # the prose after the marker
     kept = [i for i in kept if i not in doc.removed]
-    assert passes._tail_zone(doc, tail, idx, kept) is True
+    assert tail_zone(doc, tail, idx, kept) is True
     assert doc.removed[3][0].code == "NV022" and doc.removed[5][0].code == "NV022"
     assert doc.flags == []
