@@ -12,8 +12,8 @@ benchmark's word 4-gram precision/recall/F1 against the gold article (bench/shin
 Systems, each timed over the same texts in this process (MB/s of wall time, one thread):
 
     uncleaned            the page text as it is
-    cleaner rules        Cleaner() without the scorer: today's rule packs only
-    cleaner              Cleaner() in the default scope (the scorer only at the edges)
+    cleaner rules        Cleaner(): today's rule packs only (the scorer is opt-in on article text)
+    cleaner              Cleaner(scorer=True) in the default scope (the scorer only at the edges)
     cleaner --full-page  Cleaner(full_page=True)
     C4 (datatrove)       the peer: datatrove's C4QualityFilter line rules (paper defaults)
 
@@ -64,8 +64,8 @@ def c4_line_filter() -> Callable[[str], str] | str:
 
 def systems(only: Sequence[str]) -> dict[str, Callable[[str], str] | str]:
     out: dict[str, Callable[[str], str] | str] = {"uncleaned": lambda t: t}
-    rules = Cleaner(ignore=["SC001"])
-    default = Cleaner()
+    rules = Cleaner()
+    default = Cleaner(scorer=True)
     full = Cleaner(full_page=True)
     out["cleaner rules"] = lambda t: rules.clean(t).text
     out["cleaner"] = lambda t: default.clean(t).text
@@ -101,7 +101,7 @@ def default_speed(corpora: Path, rounds: int = 5) -> dict[str, float]:
     base = corpora / "scrapinghub-article-extraction-benchmark"
     texts = [t for src in ("newspaper", "goose3") for t in eval_text.load_predictions(base, src).values()]
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    rules, scored = Cleaner(ignore=["SC001"]), Cleaner()
+    rules, scored = Cleaner(), Cleaner(scorer=True)
     runs = {"rules only (today's packs)": (rules, False), "with the scorer, cold": (scored, True),
             "with the scorer, warm": (scored, False)}
     best = {k: float("inf") for k in runs}
@@ -126,7 +126,7 @@ def full_page_speed(corpora: Path, cache: Path | None, rounds: int = 3) -> dict[
     pages = sc.load("scrapinghub", corpora, cache)
     texts = [p.text for p in pages]
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    runs = {"rules only (today's packs)": Cleaner(ignore=["SC001"]), "--full-page": Cleaner(full_page=True)}
+    runs = {"rules only (today's packs)": Cleaner(), "--full-page": Cleaner(full_page=True)}
     best = {k: float("inf") for k in runs}
     for cleaner in runs.values():
         for t in texts:

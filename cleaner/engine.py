@@ -68,6 +68,10 @@ class Cleaner:
     ``full_page``: the input is a whole page flattened to text (crawler innerText,
     html-text, ``lynx -dump``), not an extractor's article text: a scorer then removes
     boilerplate regions anywhere instead of only at the article's edges.
+    ``scorer``: run the learned line scorer (True), leave it out (False), or None: run it
+    exactly when ``full_page`` is set or ``select`` names a scorer rule. On an
+    extractor's article text it removed next to nothing at several times the rules'
+    cost, so it is opt-in there; left out, its model is never loaded.
     ``max_rule_timeouts``: a rule whose regex runs out of time on this many documents is
     switched off for every later document this cleaner (and its variants) cleans, which
     then name it in ``CleanResult.disabled``; 0 never switches a rule off.
@@ -76,10 +80,12 @@ class Cleaner:
     def __init__(self, packs: Sequence[str | Pack] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] = (),
                  extra_packs: Sequence[str | Path | Pack] = (), profile: bool = False,
-                 max_rule_timeouts: int = 3, full_page: bool = False) -> None:
+                 max_rule_timeouts: int = 3, full_page: bool = False, scorer: bool | None = None) -> None:
         if not isinstance(max_rule_timeouts, int) or max_rule_timeouts < 0:
             raise ValueError(f"max_rule_timeouts must be a whole number >= 0, not {max_rule_timeouts!r}")
-        self._args = (packs, select, ignore, extra_packs, profile, max_rule_timeouts, full_page)
+        if scorer is not None and not isinstance(scorer, bool):
+            raise ValueError(f"scorer must be True, False or None (on with full_page), not {scorer!r}")
+        self._args = (packs, select, ignore, extra_packs, profile, max_rule_timeouts, full_page, scorer)
         self.full_page = bool(full_page)
         self._slow = _SlowRules(max_rule_timeouts)
         defaults = {p.name: p for p in _default_packs()}
@@ -101,6 +107,15 @@ class Cleaner:
             if unknown:  # a typo must not leave every rule running unnoticed
                 raise RuleError(f"{flag} {', '.join(unknown)} matches no rule; see `clean rules`")
         keep = [r for r in every if (not select or _selected(r, select)) and not _selected(r, ignore)]
+        if scorer is None:  # naming a scorer rule in the selection asks for it
+            scorer = self.full_page or any(r.kind == "scorer" and _selected(r, select or ()) for r in keep)
+        # Whether the scorer runs; when not, its rules are not kept, so its model is never loaded.
+        self.scorer: bool = scorer
+        if not scorer:
+            if select and keep and all(r.kind == "scorer" for r in keep):
+                raise RuleError(f"--select {', '.join(select)} chooses only the line scorer, which scorer=False "
+                                "(--no-scorer, config scorer = false) leaves out; drop one of them")
+            keep = [r for r in keep if r.kind != "scorer"]
         needed = {c for r in keep if r.kind == "repair" for c in r.options.get("requires", [])}
         by_code = {r.code: r for r in every}
         for code in sorted(needed):
@@ -135,9 +150,9 @@ class Cleaner:
             return self
         cache = self.__dict__.setdefault("_variants", {})
         if key not in cache:
-            packs, select, ignore, extra, profile, limit, full_page = self._args
+            packs, select, ignore, extra, profile, limit, full_page, scorer = self._args
             v = Cleaner(packs, select=select, ignore=[*ignore, *key], extra_packs=extra, profile=profile,
-                        max_rule_timeouts=limit, full_page=full_page)
+                        max_rule_timeouts=limit, full_page=full_page, scorer=scorer)
             v._slow = self._slow  # one run: a rule's timeouts count across per-file variants
             cache[key] = v
         return cache[key]
@@ -234,9 +249,9 @@ def _without_slow_rules(cleaner: Cleaner, text: str, exc: RuleTimeout) -> CleanR
 
 
 def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool, limit: int,
-             full_page: bool = False) -> Cleaner:
+             full_page: bool = False, scorer: bool | None = None) -> Cleaner:
     return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile, max_rule_timeouts=limit,
-                   full_page=full_page)
+                   full_page=full_page, scorer=scorer)
 
 
 class _SlowRules:

@@ -27,8 +27,10 @@ SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn", "train")
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
 
 
-def _build(rules: list[Path] | None) -> Cleaner:
-    return Cleaner(extra_packs=rules or [])
+def _every_rule(rules: list[Path] | None) -> list[Rule]:
+    """Every rule of the default packs and ``rules``, the line scorer included (a listing
+    names it though a cleaning of article text leaves it out)."""
+    return [r for p in Cleaner(extra_packs=rules or []).packs for r in p.rules]
 
 
 @sub_app.command("restore", help="Rebuild the original input from a clean output and its report.")
@@ -88,7 +90,7 @@ def rules_command(
         raise UsageError(f"--format {fmt!r}: choose text or json")
     rows = [{"code": r.code, "name": r.name, "pack": r.pack, "kind": r.kind, "safety": _safety(r),
              "status": "flags only" if r.flags_only else "active"}
-            for r in _build(rules).rules]
+            for r in _every_rule(rules)]
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -110,7 +112,8 @@ def _test_packs(paths: list[Path]) -> int:
     as `--rules` would use them."""
     if not paths:
         raise UsageError("name the packs to test: clean rules test my_pack.toml")
-    cleaner = Cleaner(extra_packs=paths)  # a broken pack raises RuleError: file, rule, key, line
+    # A broken pack raises RuleError (file, rule, key, line); a scorer's model is loaded too.
+    cleaner = Cleaner(extra_packs=paths, scorer=True)
     mine = [r for p in cleaner.packs[-len(paths):] for r in p.rules]
     failures = [f for r in mine for f in check_rule(cleaner, r)]
     examples = sum(len(r.examples) for r in mine)
@@ -127,7 +130,7 @@ def rule_command(
     code: Annotated[str, typer.Argument(help="A rule code such as CM001, or a rule name.")],
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
 ) -> int:
-    for r in _build(rules).rules:
+    for r in _every_rule(rules):
         retired = r.options.get("replaces", ())
         if code in (r.code, r.name) or code in retired:
             lines = [f"# {r.code} {r.name}", "", f"Pack: {r.pack}    Kind: {r.kind}", "",

@@ -25,7 +25,7 @@ from cleaner.scorer.model import doc_lines, load
 ROOT = Path(__file__).resolve().parents[1]
 TRAPS = sorted((ROOT / "fixtures" / "traps").glob("*.txt")) + sorted((ROOT / "fixtures" / "families").glob("*trap*.txt"))
 MODEL = ROOT / "rules" / "scorer-model.json.gz"
-DEFAULT = Cleaner()
+DEFAULT = Cleaner(scorer=True)  # the default scope with the scorer asked for
 FULL = Cleaner(full_page=True)
 
 STORY = [
@@ -85,7 +85,7 @@ def test_report_entries_carry_the_score_and_three_features() -> None:
     entry = next(d for d in report["edits"] if d["rule"] == "SC001")
     assert set(entry["features"][0]) == {"name", "weight"} and entry["score"] == scored[0].score
     # A rule's edit has neither field: reports of rule edits are unchanged.
-    rules_only = Cleaner(ignore=["SC001"]).clean("Advertisement\n" + "\n".join(STORY))
+    rules_only = Cleaner().clean("Advertisement\n" + "\n".join(STORY))
     assert rules_only.edits and "score" not in rules_only.edits[0].to_dict()
 
 
@@ -201,6 +201,22 @@ def test_full_page_setting_reaches_the_cleaner_from_config(tmp_path: Path) -> No
         config.resolve([str(tmp_path)])
 
 
+def test_scorer_setting_reaches_the_cleaner_from_config(tmp_path: Path) -> None:
+    from cleaner import config
+
+    conf = tmp_path / "cleaner.toml"
+    assert config.resolve([str(tmp_path)]).scorer is None  # no file: on exactly with full-page
+    for value, expected in (("true", True), ("false", False)):
+        conf.write_text(f"scorer = {value}\n", encoding="utf-8")
+        assert config.resolve([str(tmp_path)]).scorer is expected
+    conf.write_text("scorer = 1\n", encoding="utf-8")
+    with pytest.raises(Exception, match="'scorer' must be true or false"):
+        config.resolve([str(tmp_path)])
+    conf.write_text("scorrer = true\n", encoding="utf-8")
+    with pytest.raises(Exception, match="did you mean 'scorer'"):
+        config.resolve([str(tmp_path)])
+
+
 def test_cli_full_page_option(tmp_path: Path) -> None:
     from cleaner.cli import main
 
@@ -223,7 +239,7 @@ def test_a_pack_names_its_model_relative_to_itself(tmp_path: Path) -> None:
     c = Cleaner(extra_packs=[pack], ignore=["SC001"], full_page=True)
     assert {e.rule for e in c.clean(page()).edits} >= {"MS001"}
     pack.write_text(pack.read_text(encoding="utf-8").replace("m.json.gz", "missing.json.gz"), encoding="utf-8")
-    with pytest.raises(RuleError, match="missing.json.gz"):
+    with pytest.raises(RuleError, match="missing.json.gz"):  # checked when the pack loads
         Cleaner(extra_packs=[pack])
 
 
@@ -269,3 +285,66 @@ def test_a_tail_marker_flagged_for_the_prose_after_it_goes_once_that_prose_has_g
     assert tail_zone(doc, tail, idx, kept) is True
     assert doc.removed[3][0].code == "NV022" and doc.removed[5][0].code == "NV022"
     assert doc.flags == []
+
+
+def test_the_scorer_is_opt_in_on_article_text_and_on_with_full_page() -> None:
+    text = "\n".join([*STORY, *MENU[:8]])  # the scorer removes the menu after the story
+    assert any(e.rule == "SC001" for e in DEFAULT.clean(text).edits)
+    rules_only = Cleaner()
+    assert rules_only.scorer is False and not any(r.kind == "scorer" for r in rules_only.rules)
+    assert not any(e.rule == "SC001" for e in rules_only.clean(text).edits)
+    assert rules_only.clean(text) == Cleaner(ignore=["SC001"], scorer=True).clean(text)
+    assert FULL.scorer is True and Cleaner(full_page=True, scorer=False).scorer is False
+    assert not any(e.rule == "SC001" for e in Cleaner(full_page=True, scorer=False).clean(page()).edits)
+
+
+def test_a_cleaner_without_the_scorer_never_loads_its_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Left out, the scorer costs nothing: its rule is never compiled, so its model is
+    never read."""
+    import cleaner.engine as engine
+
+    compiled: list[str] = []
+    real = engine.compile_rule
+
+    def counting(rule, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(rule.code)
+        return real(rule, **kwargs)
+
+    monkeypatch.setattr(engine, "compile_rule", counting)
+    for off in (Cleaner(), Cleaner(full_page=True, scorer=False)):
+        assert off._passes.scorers == ()
+        off.clean(page())
+    assert compiled and "SC001" not in compiled
+    Cleaner(scorer=True)
+    assert compiled[-1] == "SC001"
+
+
+def test_selecting_the_scorer_turns_it_on() -> None:
+    only = Cleaner(select=["SC001"])
+    assert only.scorer is True and [r.code for r in only.rules] == ["SC001"]
+    assert Cleaner(select=["scorer"]).scorer is True  # its pack's name
+    assert Cleaner(select=["NV"]).scorer is False
+    with pytest.raises(RuleError, match="only the line scorer"):
+        Cleaner(select=["SC001"], scorer=False)
+    with pytest.raises(ValueError, match="scorer must be"):
+        Cleaner(scorer="yes")  # type: ignore[arg-type]
+
+
+def test_cli_scorer_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cleaner.cli import main
+
+    src = tmp_path / "story.txt"
+    src.write_text("\n".join([*STORY, *MENU[:8]]) + "\n", encoding="utf-8")
+
+    def scored(*flags: str) -> bool:
+        out = tmp_path / "out"
+        assert main([str(src), "-o", str(out), "-q", *flags]) == 0
+        report = json.loads((out / "story.report.json").read_text(encoding="utf-8"))
+        return any(e["rule"] == "SC001" for e in report["edits"])
+
+    assert not scored() and scored("--scorer") and not scored("--full-page", "--no-scorer")
+    assert scored("--select", "SC001") and scored("--extend-select", "SC001")
+    (tmp_path / "cleaner.toml").write_text("scorer = true\n", encoding="utf-8")
+    assert scored() and not scored("--no-scorer")
+    assert main(["rules", "--format", "json"]) == 0
+    assert "SC001" in {r["code"] for r in json.loads(capsys.readouterr().out)}
