@@ -167,7 +167,9 @@ def cost(speed: dict | None) -> str:
             f"{prules:.1f} for the rules alone ({full / prules:.2f}x). Scoring is plain Python per line: "
             "a text's lines are read once (the first 24 and last 6 words of a long line), the context "
             "stages are a few numpy calls per document, and explanations are built for the lines "
-            "removed or flagged only.")
+            "removed or flagged only. On those extractor outputs the default scope removed next to "
+            "nothing, so there the scorer runs only when asked for (`--scorer`, `Cleaner(scorer=True)`); "
+            "`--full-page` runs it.")
 
 
 def card(f: dict, thresholds: dict, name: str) -> str:
@@ -236,8 +238,8 @@ run of three words that also occurs in the gold (cleaner/scorer/label.py); comme
 ## Figures on the reporting sets (never trained on)
 Page text is html-text's output; word 4-gram scores against the gold article; the scorer
 alone in the full-page scope (no rules). With the rule packs and the peer (datatrove's C4
-line filter) in the same run: `python bench/eval_fullpage.py`; the default scope on
-extractor outputs: `python bench/eval_text.py`.
+line filter) in the same run: `python bench/eval_fullpage.py`; on extractor outputs the
+cleaner runs its rules alone unless given `--scorer`: `python bench/eval_text.py`.
 
 | set | pages | uncleaned P / R / F1 | `--full-page` scorer P / R / F1 |
 |---|---|---|---|
