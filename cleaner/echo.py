@@ -22,10 +22,9 @@ the words after the headline must stand behind a separator, and there must be fe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import regex
 
 from .model import Rule
 
@@ -34,14 +33,20 @@ from .model import Rule
 ECHO_HEAD = 8
 # Echoes are looked for among this many first kept lines, and half as many last ones.
 ECHO_ZONE = 20
-_WORD = regex.compile(r"[\p{L}\p{N}]+")
+# Letters and digits (str.isalnum): [\p{L}\p{N}] as far as Python's Unicode tables go.
+# The standard library's engine splits short lines faster than the regex module, and
+# these plain patterns need nothing more.
+_WORD = re.compile(r"[^\W_]+")
 # A line as cleaner.lines.Lines has it: \r\n, \r and \n end one.
-_LINE = regex.compile(r"[^\r\n]+")
+_LINE = re.compile(r"[^\r\n]+")
 # What stands between a headline and the site name after it.
-_SEPARATOR = regex.compile(r"\s*(?:[|:·•»›/~]|[-–—]+)\s*")
+_SEPARATOR = re.compile(r"\s*(?:[|:·•»›/~]|[-–—]+)\s*")
 # What stands between the steps of a breadcrumb trail: "Home › News", "Home News"; not a
 # comma or a colon ("The Briefing, Friday, November 9" is a title of its own).
-_CRUMB_GAP = regex.compile(r"[\s›»>/|•·→~\-–—]*")
+_CRUMB_GAP = re.compile(r"[\s›»>/|•·→~\-–—]*")
+# A title has at most this many characters a word on average: a longer first line is a
+# paragraph, and its words are never split.
+_CHARS_PER_WORD = 12
 # A title does not end like a sentence or a clause.
 _SENTENCE_END = (".", ",", ";", ":")
 _OPENING_QUOTES = "\"'“‘„«¿¡"
@@ -70,7 +75,8 @@ class EchoRule:
             stripped = m.group().strip()
             if not stripped:
                 continue
-            if not stripped.endswith(_SENTENCE_END) and self._title_like(stripped, _WORD.findall(stripped)):
+            if (not stripped.endswith(_SENTENCE_END) and len(stripped) <= _CHARS_PER_WORD * self.max_words
+                    and self._title_like(stripped, _WORD.findall(stripped))):
                 return True
             seen += 1
             if seen >= self.window:
@@ -91,18 +97,20 @@ class EchoRule:
             head = content(i)
             # Most first lines are paragraphs: their full stop rules them out before
             # their words are split.
-            if not head or head.endswith(_SENTENCE_END):
+            if not head or head.endswith(_SENTENCE_END) or len(head) > _CHARS_PER_WORD * self.max_words:
                 continue
             words = _WORD.findall(head)
             if not self._title_like(head, words):
                 continue
             if zone is None:
-                ends = kept[:ECHO_ZONE] + [j for j in kept[-(ECHO_ZONE // 2):] if j not in kept[:ECHO_ZONE]]
-                zone = [(j, content(j)) for j in ends]
+                first = kept[:ECHO_ZONE]
+                zone = [(j, content(j)) for j in (*first, *kept[max(len(first), len(kept) - ECHO_ZONE // 2):])]
             title = [w.lower() for w in words]
+            key = max(title, key=len)
             lo, hi = len(head) * 3 // 4, len(head) + 10 * (self.max_affix_words + 2)
             for j, other in zone:
-                if j == i or j in gone or not lo <= len(other) <= hi:
+                # Length, then the headline's longest word, before any word is split.
+                if j == i or j in gone or not lo <= len(other) <= hi or key not in other.lower():
                     continue
                 how = self._relation(title, other, plain_copy=n == 0 and j > i)
                 if how:

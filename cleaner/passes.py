@@ -339,9 +339,14 @@ class Passes:
     def _remove_echoes(self, doc: Doc, kept: list[int]) -> bool:
         """Lines repeating the headline (see ``cleaner.echo``), among the kept lines."""
         changed = False
+        contents, inline = doc.lines.contents, doc.inline
+
+        def text_of(i: int) -> str:  # an unedited line is its own content
+            return (doc.content(i) if i in inline else contents[i]).strip()
+
         for idx in self.unarmed:
             c = cast(EchoRule, self.comp[idx])
-            for e in c.echoes(kept, lambda i: doc.content(i).strip()):
+            for e in c.echoes(kept, text_of):
                 message = f"{c.rule.message} ({e.how} on line {e.headline + 1})"
                 if not c.rule.flags_only:
                     doc.removed[e.line] = (c.rule, message)
