@@ -113,7 +113,7 @@ def _span(rule: Rule) -> CompiledRule:
 def _tail(rule: Rule) -> CompiledRule:
     return TailRule(rule, _combined(rule), _int(rule, "window", 1),
                     _int(rule, "max_words", 1),
-                    _choice(rule, "on_prose", ("remove-marker", "flag")), _int(rule, "max_chars"))
+                    _choice(rule, "on_prose", ("remove-marker", "flag", "remove-list")), _int(rule, "max_chars"))
 
 
 def _repair(rule: Rule) -> CompiledRule:

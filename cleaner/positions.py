@@ -46,15 +46,20 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
         unsure = c.rule.flags_only
         if not unsure and last_prose <= i:  # no prose line after the marker
             # A marker flagged while prose followed it goes once that prose has gone
-            # (a scorer removes lines after the rules): its flag goes with it.
-            earlier = doc.tail_flags.pop((idx, i), None)
-            if earlier is not None:
-                doc.flags.remove(earlier)
+            # (a scorer or another rule removed it later): its flag goes with it.
+            _drop_flag(doc, idx, i)
             doc.removed[i] = (c.rule, c.rule.message)
             for j in kept[bisect_right(kept, i) :]:
                 doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
             return True
-        if c.on_prose == "flag" or unsure:
+        items = _list_after(doc, kept, i, c.max_words) if c.on_prose == "remove-list" and not unsure else []
+        if items:  # a box of headlines between paragraphs: the heading and its list go
+            _drop_flag(doc, idx, i)
+            doc.removed[i] = (c.rule, f"{c.rule.message} (a list between paragraphs)")
+            for j in items:
+                doc.removed[j] = (c.rule, f"{c.rule.message}: item of the list under line {i + 1}")
+            return True
+        if c.on_prose in ("flag", "remove-list") or unsure:
             if (idx, i) not in doc.tail_flags:
                 flag = make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
                                  f"{c.rule.message}; kept: prose follows the marker")
@@ -64,6 +69,29 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
         doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
         return True
     return False
+
+
+def _drop_flag(doc: Doc, idx: int, i: int) -> None:
+    """Take back the flag of tail rule ``idx`` on marker line ``i``, which is now removed."""
+    earlier = doc.tail_flags.pop((idx, i), None)
+    if earlier is not None:
+        doc.flags.remove(earlier)
+
+
+def _list_after(doc: Doc, kept: list[int], i: int, max_words: int) -> list[int]:
+    """The lines between marker ``i`` and the next prose line, when they make a list of
+    two or more headlines: each of three words or more, none reading as prose or ending
+    like a sentence or a label. Anything else (one line, a fragment, a caption) and the
+    marker may be the article's own subheading: nothing is returned."""
+    items: list[int] = []
+    for j in kept[bisect_right(kept, i):]:
+        line = doc.content(j).strip()
+        if is_prose(line, max_words):
+            break
+        if word_count(line) < 3 or line.endswith((".", ":", ";", ",")):
+            return []
+        items.append(j)
+    return items if len(items) >= 2 else []
 
 
 def matched_elsewhere(doc: Doc, rules: Iterable[tuple[int, CompiledRule]]) -> Iterator[tuple[LineRule, int]]:
