@@ -37,7 +37,7 @@ from .matchers import (
 )
 from .model import CleanResult
 from .overlaps import disjoint, take_span
-from .positions import clear_to_edge, matched_elsewhere, remove_runs, tail_zone
+from .positions import clear_to_edge, drop_stale_flags, matched_elsewhere, remove_runs, tail_zone
 from .scoring import score_lines, scorers_may_decide
 from .substitution import Verdict
 
@@ -84,6 +84,7 @@ class Passes:
                 while score_lines(doc, self.scorers, self.full_page):
                     self._line_decisions(doc, later)
                 doc.flags.extend(doc.score_flags)
+            drop_stale_flags(doc)
             self._flag_elsewhere(doc)
             if not detectors:
                 break

@@ -46,15 +46,13 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
         unsure = c.rule.flags_only
         if not unsure and last_prose <= i:  # no prose line after the marker
             # A marker flagged while prose followed it goes once that prose has gone
-            # (a scorer or another rule removed it later): its flag goes with it.
-            _drop_flag(doc, idx, i)
+            # (a scorer or another rule removed it later); drop_stale_flags takes its flag.
             doc.removed[i] = (c.rule, c.rule.message)
             for j in kept[bisect_right(kept, i) :]:
                 doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
             return True
         items = _list_after(doc, kept, i, c.max_words) if c.on_prose == "remove-list" and not unsure else []
         if items:  # a box of headlines between paragraphs: the heading and its list go
-            _drop_flag(doc, idx, i)
             doc.removed[i] = (c.rule, f"{c.rule.message} (a list between paragraphs)")
             for j in items:
                 doc.removed[j] = (c.rule, f"{c.rule.message}: item of the list under line {i + 1}")
@@ -71,11 +69,14 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
     return False
 
 
-def _drop_flag(doc: Doc, idx: int, i: int) -> None:
-    """Take back the flag of tail rule ``idx`` on marker line ``i``, which is now removed."""
-    earlier = doc.tail_flags.pop((idx, i), None)
-    if earlier is not None:
-        doc.flags.remove(earlier)
+def drop_stale_flags(doc: Doc) -> None:
+    """Take back each tail marker's "kept: prose follows" flag whose marker line was
+    removed after all (by its own rule once the prose went, or by another rule): a flag
+    must point at text the output still holds."""
+    for (idx, i), flag in list(doc.tail_flags.items()):
+        if i in doc.removed:
+            doc.flags.remove(flag)
+            del doc.tail_flags[(idx, i)]
 
 
 def _list_after(doc: Doc, kept: list[int], i: int, max_words: int) -> list[int]:

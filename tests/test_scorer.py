@@ -269,7 +269,7 @@ def test_a_tail_marker_flagged_for_the_prose_after_it_goes_once_that_prose_has_g
     or a second cleaning, which no longer sees the prose, would remove it then."""
     from cleaner.document import Doc
     from cleaner.lines import Lines
-    from cleaner.positions import tail_zone
+    from cleaner.positions import drop_stale_flags, tail_zone
 
     text = "\n".join([*STORY[2:], "Archives", STORY[2], "October 2019"]) + "\n"
     lines = Lines(text)
@@ -284,7 +284,18 @@ def test_a_tail_marker_flagged_for_the_prose_after_it_goes_once_that_prose_has_g
     kept = [i for i in kept if i not in doc.removed]
     assert tail_zone(doc, tail, idx, kept) is True
     assert doc.removed[3][0].code == "NV022" and doc.removed[5][0].code == "NV022"
-    assert doc.flags == []
+    drop_stale_flags(doc)
+    assert doc.flags == [] and doc.tail_flags == {}
+
+
+def test_a_tail_flag_goes_when_another_rule_removes_its_marker() -> None:
+    """Two tail rules read the same marker: one flags it (prose follows), the other removes
+    it with the headlines under it. No flag may point at a line the output lacks."""
+    text = "\n\n".join([*STORY, "Most Popular", *FOOTER[1:4], STORY[2]]) + "\n"
+    res = Cleaner().clean(text)
+    assert "Most Popular" in {e.text.strip() for e in res.edits}
+    assert all(res.text.count(res.original[f.start:f.end].strip()) for f in res.flags)
+    assert not any("prose follows the marker" in f.message for f in res.flags)
 
 
 def test_the_scorer_is_opt_in_on_article_text_and_on_with_full_page() -> None:
