@@ -85,6 +85,9 @@ def systems() -> dict[str, Extract | str]:
 
     cleaner = Cleaner()
     out["cleaner (builtin)"] = lambda raw: clean_html(raw, cleaner=cleaner).text
+    # The same without the line scorer (SC001): whether scoring the extracted blocks pays.
+    rules_only = Cleaner(ignore=["SC001"])
+    out["cleaner (builtin, no scorer)"] = lambda raw: clean_html(raw, cleaner=rules_only).text
     try:
         import trafilatura
     except ImportError:

@@ -21,8 +21,9 @@ def assemble(doc: Doc, evidence: tuple[Evidence, ...] = ()) -> CleanResult:
     nonblank = lines.nonblank() if doc.removed else []
     if doc.removed:
         last_kept = next((i for i in reversed(nonblank) if i not in doc.removed), -1)
-    # (start, end, replacement, rule, message, line index or -1 when not known yet)
-    items: list[tuple[int, int, str, Rule, str, int]] = []
+    # (start, end, replacement, rule, message, line index or -1 when not known yet, a
+    # scorer's (score, features) or None)
+    items: list[tuple[int, int, str, Rule, str, int, tuple[float, tuple[tuple[str, float], ...]] | None]] = []
     first_trailing = True
     for i in sorted(doc.removed):
         rule, message = doc.removed[i]
@@ -34,17 +35,17 @@ def assemble(doc: Doc, evidence: tuple[Evidence, ...] = ()) -> CleanResult:
             first_trailing = False
         k = bisect_right(nonblank, i)  # the removal runs to the next line with text
         end = starts[nonblank[k]] if k < len(nonblank) else len(text)
-        items.append((starts[li], end, "", rule, message, li))
+        items.append((starts[li], end, "", rule, message, li, doc.scored.get(i)))
         for p in doc.inline.pop(i, []):
             skip(doc, p.rule, p.start, p.end, rule, LINE_REMOVED)
     for props in doc.inline.values():
-        items.extend((p.start, p.end, p.replacement, p.rule, p.message, -1) for p in props)
+        items.extend((p.start, p.end, p.replacement, p.rule, p.message, -1, None) for p in props)
     items.sort(key=_SPAN)
     edits: list[Edit] = []
     out: list[str] = []
     pos = 0
     last: Rule | None = None
-    for start, end, replacement, r, message, li in items:
+    for start, end, replacement, r, message, li, scored in items:
         if start < pos and last is not None:  # overlapping: the earlier edit already covers it
             skip(doc, r, start, end, last, OVERLAPS)
             continue
@@ -53,7 +54,7 @@ def assemble(doc: Doc, evidence: tuple[Evidence, ...] = ()) -> CleanResult:
             li = bisect_right(starts, start) - 1
         action: Action = "remove" if replacement == "" else "repair"
         edits.append(Edit(r.code, r.name, r.pack, action, start, end, li + 1, start - starts[li] + 1,
-                          text[start:end], replacement, message))
+                          text[start:end], replacement, message, *(scored or (None, ()))))
         out.append(text[pos:start])
         out.append(replacement)
         pos = end

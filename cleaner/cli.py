@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -103,6 +103,8 @@ def clean_command(
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for standard input.")] = None,
     stdin_format: Annotated[str, typer.Option("--stdin-format", help="Standard input (-) holds text (default) or jsonl: JSON Lines records, cleaned to standard output one by one (--text-field, --report-field apply).")] = "text",
     encoding: Annotated[str | None, typer.Option("--encoding", help="Read text inputs in this encoding (a Python codec name: cp1252, utf-16, ...) instead of detecting it. Output is UTF-8.")] = None,
+    full_page: Annotated[bool | None, typer.Option("--full-page/--article", help="Text inputs are whole pages flattened to text (crawler innerText, html-text, lynx -dump): the line scorer removes boilerplate regions anywhere, keeping the title, byline and prose. Default (--article): an extractor's article text, where it removes only near-certain lines at the edges. Config key: full-page.")] = None,
+    scorer: Annotated[bool | None, typer.Option("--scorer/--no-scorer", help="Run the learned line scorer (SC001). Default: on with --full-page, off on article text, where it removed next to nothing at several times the rules' cost; naming it in --select or --extend-select turns it on. Config key: scorer.")] = None,
     extractor: Annotated[str, typer.Option("--extractor", help="HTML inputs: builtin (main-content extraction) or trafilatura (needs the trafilatura extra); the text packs run on its output.")] = "builtin",
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")] = False,
     color: ColourOption = "auto",
@@ -113,10 +115,17 @@ def clean_command(
     extra_packs = [*cfg.rules, *(rules or [])]
     if max_rule_timeouts < 0:
         raise UsageError(f"--max-rule-timeouts {max_rule_timeouts}: give 0 (never switch a rule off) or more")
+    use_scorer = cfg.scorer if scorer is None else scorer
+    options: dict[str, Any] = dict(select=cfg.selection(_split(select), _split(extend_select)),
+                                    ignore=[*cfg.ignore, *_split(ignore)], extra_packs=extra_packs,
+                                    profile=profile, max_rule_timeouts=max_rule_timeouts,
+                                    full_page=cfg.full_page if full_page is None else full_page)
     try:
-        cleaner = Cleaner(select=cfg.selection(_split(select), _split(extend_select)),
-                          ignore=[*cfg.ignore, *_split(ignore)], extra_packs=extra_packs, profile=profile,
-                          max_rule_timeouts=max_rule_timeouts)
+        cleaner = Cleaner(**options, scorer=use_scorer)
+        if use_scorer is None and not cleaner.scorer and _names_scorer(
+                cleaner, [*cfg.extend_select, *_split(extend_select)]):
+            # --extend-select SC001 without --select selects everything: the scorer too.
+            cleaner = Cleaner(**options, scorer=True)
     except RuleError:
         _check_config_selectors(Cleaner(extra_packs=extra_packs), cfg)  # name the file when it is at fault
         raise
@@ -192,6 +201,11 @@ def clean_command(
     if len(summary.failures) > 20:
         err.say(f"... and {len(summary.failures) - 20} more errors; all are listed in {output / SUMMARY_NAME}")
     return summary.exit_code()
+
+
+def _names_scorer(cleaner: Cleaner, keys: list[str]) -> bool:
+    """Whether ``keys`` name a scorer rule of the cleaner's packs (turning the scorer on)."""
+    return bool(keys) and any(r.kind == "scorer" and _selected(r, keys) for p in cleaner.packs for r in p.rules)
 
 
 def _check_config_selectors(cleaner: Cleaner, cfg: config.Config) -> None:

@@ -23,7 +23,8 @@ else:  # pragma: no cover
 
 from .files import UsageError
 
-KEYS = ("select", "ignore", "extend-select", "rules", "exclude", "include", "per-file-ignores", "text-field")
+KEYS = ("select", "ignore", "extend-select", "rules", "exclude", "include", "per-file-ignores", "text-field",
+        "full-page", "scorer")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Config:
     include: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     text_field: str | None = None
+    full_page: bool = False  # inputs are whole pages flattened to text (Cleaner(full_page=...))
+    scorer: bool | None = None  # run the line scorer; None: exactly with full-page (Cleaner(scorer=...))
 
     def selection(self, cli_select: Sequence[str], cli_extend: Sequence[str]) -> list[str] | None:
         """The rules to run: the command line's --select replaces the file's."""
@@ -58,7 +61,8 @@ class Config:
                 "rules": [str(p) for p in self.rules], "exclude": list(self.exclude),
                 "include": list(self.include),
                 "per-file-ignores": {k: list(v) for k, v in self.per_file_ignores.items()},
-                "text-field": self.text_field}
+                "text-field": self.text_field, "full-page": self.full_page,
+                "scorer": self.scorer}
 
 
 def _match(rel: str, glob: str) -> bool:
@@ -118,11 +122,18 @@ def load(path: Path) -> Config:
     text_field = table.get("text-field")
     if text_field is not None and not isinstance(text_field, str):
         raise UsageError(f"{where}: 'text-field' must be a string")
+    full_page = table.get("full-page", False)
+    if not isinstance(full_page, bool):
+        raise UsageError(f"{where}: 'full-page' must be true or false")
+    scorer = table.get("scorer")
+    if scorer is not None and not isinstance(scorer, bool):
+        raise UsageError(f"{where}: 'scorer' must be true or false (leave it out: on exactly with full-page)")
     return Config(source=path, select=strings("select"), ignore=strings("ignore"),
                   extend_select=strings("extend-select"),
                   rules=tuple(path.parent / p for p in strings("rules")),
                   exclude=strings("exclude"), include=strings("include"),
-                  per_file_ignores={k: tuple(v) for k, v in pfi.items()}, text_field=text_field)
+                  per_file_ignores={k: tuple(v) for k, v in pfi.items()}, text_field=text_field,
+                  full_page=full_page, scorer=scorer)
 
 
 def resolve(inputs: Sequence[str], explicit: Path | None = None) -> Config:

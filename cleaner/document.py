@@ -46,6 +46,14 @@ class Doc:
     # (rule index, line) -> whether the rule's pattern matches the line's cleaned content
     _matched: dict[tuple[int, int], bool] = field(default_factory=dict)
     _flagged: set[tuple[str, int]] = field(default_factory=set)
+    # Lines a scorer removed -> (score, top features), for their edits in the report.
+    scored: dict[int, tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=dict)
+    score_flags: list[Flag] = field(default_factory=list)  # a scorer's flags, from its last call
+    # (tail rule index, marker line) -> the flag of a marker that prose followed
+    tail_flags: dict[tuple[int, int], Flag] = field(default_factory=dict)
+    # (scorer, line) -> the line's own-text logit, prose and short: a page is scored
+    # several times as lines go, and its long lines are not in the model's cache.
+    own_info: dict[tuple[int, int], tuple[float, bool, bool]] = field(default_factory=dict)
 
     def content(self, i: int) -> str:
         """The line's text after the inline edits proposed for it."""
@@ -56,11 +64,11 @@ class Doc:
         return s
 
     def bare(self, i: int) -> str:
-        """The line's cleaned content as line rules judge it (see ``_bare``), cached:
+        """The line's cleaned content as line rules judge it (see ``bare_text``), cached:
         several rules often judge one line."""
         b = self._bare_content.get(i)
         if b is None:
-            b = self._bare_content[i] = _bare(self.content(i))
+            b = self._bare_content[i] = bare_text(self.content(i))
         return b
 
     def without_removals(self, i: int) -> str:
@@ -122,7 +130,7 @@ class Doc:
         return orig + (x - clean)
 
 
-def _bare(line: str) -> str:
+def bare_text(line: str) -> str:
     """The line as rules see it: without surrounding whitespace or a byte-order mark,
     so a file's first line matches like any other."""
     return line.strip().lstrip("\ufeff").lstrip()
@@ -149,8 +157,10 @@ def window_lines(position: str, window: int, kept: list[int]) -> frozenset[int]:
     return frozenset((*first, *last))
 
 
-def make_flag(doc: Doc, rule: Rule, start: int, end: int, message: str) -> Flag:
+def make_flag(doc: Doc, rule: Rule, start: int, end: int, message: str, score: float | None = None,
+              features: tuple[tuple[str, float], ...] = ()) -> Flag:
     starts = doc.lines.starts
     li = bisect_right(starts, start) - 1
     col = start - starts[li] + 1
-    return Flag(rule.code, rule.name, rule.pack, start, end, li + 1, col, doc.text[start:end], message)
+    return Flag(rule.code, rule.name, rule.pack, start, end, li + 1, col, doc.text[start:end], message,
+                score, features)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from .echo import EchoRule
-from .kinds import KINDS, CompiledRule, RuleError, compile_rule
+from .kinds import KINDS, CompiledRule, RuleError, ScorerRule, compile_rule
 from .lines import Lines
 from .loader import check_codes_unique, load_default_packs, load_pack_file
 from .model import CleanResult, Pack, Rule
@@ -65,6 +65,13 @@ class Cleaner:
     ``extra_packs``: paths of user packs added to them; ``select``/``ignore``: codes,
     code prefixes, rule names or pack names. A detector that a selected repair needs
     is always kept, since ignoring it would silently disable the repair.
+    ``full_page``: the input is a whole page flattened to text (crawler innerText,
+    html-text, ``lynx -dump``), not an extractor's article text: a scorer then removes
+    boilerplate regions anywhere instead of only at the article's edges.
+    ``scorer``: run the learned line scorer (True), leave it out (False), or None: run it
+    exactly when ``full_page`` is set or ``select`` names a scorer rule. On an
+    extractor's article text it removed next to nothing at several times the rules'
+    cost, so it is opt-in there; left out, its model is never loaded.
     ``max_rule_timeouts``: a rule whose regex runs out of time on this many documents is
     switched off for every later document this cleaner (and its variants) cleans, which
     then name it in ``CleanResult.disabled``; 0 never switches a rule off.
@@ -73,10 +80,13 @@ class Cleaner:
     def __init__(self, packs: Sequence[str | Pack] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] = (),
                  extra_packs: Sequence[str | Path | Pack] = (), profile: bool = False,
-                 max_rule_timeouts: int = 3) -> None:
+                 max_rule_timeouts: int = 3, full_page: bool = False, scorer: bool | None = None) -> None:
         if not isinstance(max_rule_timeouts, int) or max_rule_timeouts < 0:
             raise ValueError(f"max_rule_timeouts must be a whole number >= 0, not {max_rule_timeouts!r}")
-        self._args = (packs, select, ignore, extra_packs, profile, max_rule_timeouts)
+        if scorer is not None and not isinstance(scorer, bool):
+            raise ValueError(f"scorer must be True, False or None (on with full_page), not {scorer!r}")
+        self._args = (packs, select, ignore, extra_packs, profile, max_rule_timeouts, full_page, scorer)
+        self.full_page = bool(full_page)
         self._slow = _SlowRules(max_rule_timeouts)
         defaults = {p.name: p for p in _default_packs()}
         chosen: list[Pack] = []
@@ -97,6 +107,15 @@ class Cleaner:
             if unknown:  # a typo must not leave every rule running unnoticed
                 raise RuleError(f"{flag} {', '.join(unknown)} matches no rule; see `clean rules`")
         keep = [r for r in every if (not select or _selected(r, select)) and not _selected(r, ignore)]
+        if scorer is None:  # naming a scorer rule in the selection asks for it
+            scorer = self.full_page or any(r.kind == "scorer" and _selected(r, select or ()) for r in keep)
+        # Whether the scorer runs; when not, its rules are not kept, so its model is never loaded.
+        self.scorer: bool = scorer
+        if not scorer:
+            if select and keep and all(r.kind == "scorer" for r in keep):
+                raise RuleError(f"--select {', '.join(select)} chooses only the line scorer, which scorer=False "
+                                "(--no-scorer, config scorer = false) leaves out; drop one of them")
+            keep = [r for r in keep if r.kind != "scorer"]
         needed = {c for r in keep if r.kind == "repair" for c in r.options.get("requires", [])}
         by_code = {r.code: r for r in every}
         for code in sorted(needed):
@@ -113,8 +132,12 @@ class Cleaner:
         self._prefilter = Prefilter([(t, i) for i, r in enumerate(keep) for t in r.triggers], limits)
         self._detectors = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "document"]
         # Line rules no trigger arms (echoes of the headline): asked of every document.
-        self._unarmed = [i for i, r in enumerate(keep) if KINDS[r.kind].stage == "lines" and not KINDS[r.kind].triggered]
-        self._passes = Passes(self._compiled, self._unarmed, self._prefilter.scan)
+        # Scorers read every line too, but run as their own pass after the rules.
+        self._unarmed = [i for i, r in enumerate(keep)
+                         if KINDS[r.kind].stage == "lines" and not KINDS[r.kind].triggered and r.kind != "scorer"]
+        # Scorers read every line, so they are compiled (their model loaded) now, once.
+        scorers = [cast(ScorerRule, self._compiled[i]) for i, r in enumerate(keep) if r.kind == "scorer"]
+        self._passes = Passes(self._compiled, self._unarmed, self._prefilter.scan, scorers, self.full_page)
 
     def compiled(self) -> list[CompiledRule]:
         """Every rule in the form the engine applies (compiling any not used yet)."""
@@ -127,9 +150,9 @@ class Cleaner:
             return self
         cache = self.__dict__.setdefault("_variants", {})
         if key not in cache:
-            packs, select, ignore, extra, profile, limit = self._args
+            packs, select, ignore, extra, profile, limit, full_page, scorer = self._args
             v = Cleaner(packs, select=select, ignore=[*ignore, *key], extra_packs=extra, profile=profile,
-                        max_rule_timeouts=limit)
+                        max_rule_timeouts=limit, full_page=full_page, scorer=scorer)
             v._slow = self._slow  # one run: a rule's timeouts count across per-file variants
             cache[key] = v
         return cache[key]
@@ -165,7 +188,11 @@ class Cleaner:
         cands, later = self._prefilter.scan(text, lines.starts if lines else None)
         if not cands and not any(cast(EchoRule, self._compiled[i]).could_echo(text) for i in self._unarmed):
             # The common case at scale: nothing any rule could match.
-            return CleanResult(original=text, text=text)
+            if not self._passes.scorers:
+                return CleanResult(original=text, text=text)
+            lines = lines or Lines(text)
+            if not self._passes.scorers_may_decide(lines):
+                return CleanResult(original=text, text=text)
         detectors = [cast(Judge, self._compiled[i]) for i in self._detectors if i in cands]
         return self._passes.run(text, lines or Lines(text), cands, later, detectors)
 
@@ -221,8 +248,10 @@ def _without_slow_rules(cleaner: Cleaner, text: str, exc: RuleTimeout) -> CleanR
         return replace(res, timeouts=tuple(skipped))
 
 
-def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool, limit: int) -> Cleaner:
-    return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile, max_rule_timeouts=limit)
+def _rebuild(packs: Any, select: Any, ignore: Any, extra: Any, profile: bool, limit: int,
+             full_page: bool = False, scorer: bool | None = None) -> Cleaner:
+    return Cleaner(packs, select=select, ignore=ignore, extra_packs=extra, profile=profile, max_rule_timeouts=limit,
+                   full_page=full_page, scorer=scorer)
 
 
 class _SlowRules:

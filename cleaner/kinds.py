@@ -10,6 +10,7 @@
 | substitution | a token standing for a digit | weighs the document, then restores the digit |
 | mojibake | a line with mojibake         | repairs the encoding with ftfy                |
 | html     | an element of an HTML page   | removes the element before text extraction    |
+| scorer   | every line, by a trained model | removes near-certain boilerplate, flags the rest |
 | echo     | a line against the headline  | removes a repeat of the headline (see ``echo``)|
 
 ``KINDS`` holds each kind's declaration: the keys it accepts (checked when a pack
@@ -32,6 +33,7 @@ from .matchers import (
     LineRule,
     MojibakeRule,
     RepairRule,
+    ScorerRule,
     SpanRule,
     SubstitutionRule,
     TailRule,
@@ -45,7 +47,7 @@ from .substitution import Substitution
 
 __all__ = [
     "COMMON_KEYS", "KINDS", "KIND_KEYS", "POSITIONS", "CompiledRule", "DetectorRule", "EchoRule", "HtmlRule", "Kind",
-    "LineRule", "MojibakeRule", "RepairRule", "RuleError", "SpanRule", "SubstitutionRule", "TailRule",
+    "LineRule", "MojibakeRule", "RepairRule", "RuleError", "ScorerRule", "SpanRule", "SubstitutionRule", "TailRule",
     "compile_rule",
 ]
 
@@ -179,6 +181,25 @@ def _html(rule: Rule) -> CompiledRule:
     return HtmlRule(rule, _int(rule, "max_words"), sel, xp)
 
 
+def _scorer(rule: Rule) -> CompiledRule:
+    from .scorer.model import ModelError, load
+
+    path = rule.options.get("model")
+    if not isinstance(path, str) or not path:
+        raise RuleError(f"{rule.source}: rule {rule.code}: a scorer needs 'model', the path of a model file "
+                        "(relative to the pack), such as one `clean train` writes")
+    for key in ("remove_at", "flag_at", "full_page_at"):
+        value = rule.options[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            raise RuleError(f"{rule.source}: rule {rule.code}: '{key}' must be a score between 0 and 1 "
+                            f"(0: the model's own threshold), not {value!r}")
+    try:
+        model = load(path)
+    except ModelError as exc:
+        raise RuleError(f"{rule.source}: rule {rule.code}: {exc}") from exc
+    return ScorerRule(rule, model, {k: float(rule.options[f"{k}_at"]) or model.thresholds[k]
+                                    for k in ("remove", "flag", "full_page")})
+
 
 def _declare(*kinds: Kind) -> dict[str, Kind]:
     return {k.name: k for k in kinds}
@@ -205,6 +226,10 @@ KINDS: dict[str, Kind] = _declare(
     # before_extractor: the built-in rule also runs ahead of an external extractor (trafilatura).
     Kind("html", {"selectors": [], "xpath": [], "max_words": 0, "before_extractor": False},
          HtmlRule, _html, "page", "removes", triggered=False),
+    # model: a scorer file, relative to the pack; remove_at/flag_at (default scope) and
+    # full_page_at: score thresholds, 0 for the model's own (cleaner.scorer.decide applies them).
+    Kind("scorer", {"model": None, "remove_at": 0.0, "flag_at": 0.0, "full_page_at": 0.0},
+         ScorerRule, _scorer, "lines", "removes, flags", needs_examples=False, triggered=False),
     # window: the headline is among the first kept lines; min/max_words: its length;
     # max_affix_words: the longest breadcrumb before it or site name after it.
     Kind("echo", {"window": 4, "min_words": 4, "max_words": 25, "max_affix_words": 6},

@@ -66,10 +66,11 @@ def _examples(where: str, code: str, spec: dict[str, Any]) -> tuple[Example, ...
     return tuple(out)
 
 
-def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
+def parse_pack(raw: str, source: str, *, trusted: bool = False, base: Path | None = None) -> Pack:
     """Parse and validate a pack. A user pack's patterns are compiled and checked now,
     not mid-run; ``trusted`` (the shipped packs, whose tests compile and check every
-    pattern) defers compiling to the rule's first use, which keeps start-up short."""
+    pattern) defers compiling to the rule's first use, which keeps start-up short.
+    ``base``: the folder relative paths in the pack (a scorer's model) start from."""
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -129,8 +130,8 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
         if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
             raise RuleError(f"{where}: rule {code}: 'triggers' must be a list of literal words")
         if not KINDS[kind].triggered and triggers:
-            # Selectors find the elements, echoes compare lines: words would never be
-            # looked at, so refuse them.
+            # Selectors find the elements, echoes compare lines, a scorer reads every
+            # line: words would never be looked at, so refuse them.
             raise RuleError(f"{where}: rule {code}: a rule of kind '{kind}' is not found by words: remove its 'triggers'")
         if not triggers and KINDS[kind].triggered:
             # Without triggers a rule runs on every line: the prefilter exists to avoid that.
@@ -153,6 +154,9 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False) -> Pack:
             raise RuleError(f"{where}: rule {code}: 'requires' must be a list of detector codes")
         options = dict(own)
         options.update({k: v for k, v in spec.items() if k in own or k in ("case", "replaces")})
+        if isinstance(options.get("model"), str) and options["model"]:
+            # A model file sits beside its pack (without a base: beside the source named).
+            options["model"] = str((base if base is not None else Path(source).parent) / options["model"])
         lowered = tuple(t.lower() for t in triggers)
         rule = Rule(code=code, name=name, pack=pack_name, kind=kind, message=spec["message"].strip(),
                     why=spec["why"].strip(), triggers=lowered, examples=examples,
@@ -174,7 +178,7 @@ def load_pack_file(path: str | Path) -> Pack:
         raise RuleError(f"{p}: cannot read rule pack: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise RuleError(f"{p}: rule pack is not UTF-8 text: {exc}") from exc
-    return parse_pack(raw, str(p))
+    return parse_pack(raw, str(p), base=p.parent)
 
 
 def default_pack_names() -> list[str]:
@@ -187,7 +191,8 @@ def load_default_packs() -> list[Pack]:
     packs = []
     for name in default_pack_names():
         res = root / f"{name}.toml"
-        packs.append(parse_pack(res.read_text(encoding="utf-8"), f"rules/{name}.toml", trusted=True))
+        packs.append(parse_pack(res.read_text(encoding="utf-8"), f"rules/{name}.toml", trusted=True,
+                                base=Path(str(root))))
     return packs
 
 

@@ -15,6 +15,7 @@ import regex
 
 from .echo import EchoRule
 from .model import Evidence, Rule, RuleError
+from .scorer.model import ScorerModel
 from .substitution import MEANT, Substitution, Verdict, judge, repairs
 
 # UTF-8 read as Windows-1252/Latin-1 always leaves a lead-byte character (Â..ô) right
@@ -217,6 +218,15 @@ class HtmlRule:
     xpaths: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ScorerRule:
+    """Scores every line with a trained model (cleaner.scorer); the passes decide what
+    the scores do in the cleaner's scope (default or full page)."""
+
+    rule: Rule
+    model: ScorerModel
+    thresholds: dict[str, float]  # remove, flag, full_page
+
 
 CompiledRule = (LineRule | SpanRule | TailRule | RepairRule | DetectorRule | SubstitutionRule | MojibakeRule | HtmlRule
-                | EchoRule)
+                | EchoRule | ScorerRule)

@@ -39,16 +39,22 @@ class Edit:
     text: str
     replacement: str
     message: str
+    # A learned decision's probability of boilerplate and the three features that
+    # weighed most (name, contribution to the log-odds); None and () for a rule's edit.
+    score: float | None = None
+    features: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it deep-copies every field and was the largest single
         # cost of writing reports for record files. All fields here are immutable, and
         # one attrgetter reads them all in C.
-        return dict(zip(_EDIT_FIELDS, _EDIT_VALUES(self), strict=True))
+        out = dict(zip(_EDIT_FIELDS, _EDIT_VALUES(self), strict=True))
+        return _scored(out, self) if self.score is not None else out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Edit:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        return cls(**{k: data[k] for k in _EDIT_FIELDS}, score=data.get("score"),
+                   features=tuple((str(f["name"]), float(f["weight"])) for f in data.get("features", ())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +70,12 @@ class Flag:
     column: int
     text: str
     message: str
+    score: float | None = None  # as Edit.score: set for a learned decision only
+    features: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(zip(_FLAG_FIELDS, _FLAG_VALUES(self), strict=True))
+        out = dict(zip(_FLAG_FIELDS, _FLAG_VALUES(self), strict=True))
+        return _scored(out, self) if self.score is not None else out
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +114,18 @@ class Skipped:
                 "winner": self.winner, "reason": self.reason}
 
 
-_EDIT_FIELDS = tuple(Edit.__dataclass_fields__)
-_FLAG_FIELDS = tuple(Flag.__dataclass_fields__)
+_LEARNED = ("score", "features")
+# The fields every report entry has; a learned decision adds score and features.
+_EDIT_FIELDS = tuple(f for f in Edit.__dataclass_fields__ if f not in _LEARNED)
+_FLAG_FIELDS = tuple(f for f in Flag.__dataclass_fields__ if f not in _LEARNED)
 _EDIT_VALUES = attrgetter(*_EDIT_FIELDS)
 _FLAG_VALUES = attrgetter(*_FLAG_FIELDS)
+
+
+def _scored(out: dict[str, Any], entry: Edit | Flag) -> dict[str, Any]:
+    out["score"] = entry.score
+    out["features"] = [{"name": n, "weight": w} for n, w in entry.features]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

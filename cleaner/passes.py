@@ -4,7 +4,9 @@
 2. Inline edits: repairs and substitutions, mojibake fixes, then span removals.
 3. Line decisions: whole-line removals; rules bound to the head or the tail, and the
    zone after an end-of-article marker, are re-judged among the lines still kept until
-   nothing changes, the fixpoint that makes cleaning the output again a no-op.
+   nothing changes, the fixpoint that makes cleaning the output again a no-op. A scorer
+   then judges the kept lines (cleaner.scoring), and the rules look again after it; on
+   a full page the scorer reads every line once before the rules too.
 4. The judges look again at what will be kept; if their verdict changes where it
    matters, the passes run again (at most three times).
 """
@@ -18,7 +20,7 @@ from itertools import filterfalse
 from typing import cast
 
 from .assemble import assemble
-from .document import Doc, Proposal, make_flag, take_whitespace, window_lines
+from .document import Doc, Proposal, bare_text, make_flag, take_whitespace, window_lines
 from .echo import ECHO_HEAD, EchoRule
 from .kinds import CLEAR_POSITIONS
 from .lines import Lines, is_prose
@@ -28,13 +30,15 @@ from .matchers import (
     LineRule,
     MojibakeRule,
     RepairRule,
+    ScorerRule,
     SpanRule,
     SubstitutionRule,
     TailRule,
 )
 from .model import CleanResult
 from .overlaps import disjoint, take_span
-from .positions import clear_to_edge, matched_elsewhere, remove_runs, tail_zone
+from .positions import clear_to_edge, drop_stale_flags, matched_elsewhere, remove_runs, tail_zone
+from .scoring import score_lines, scorers_may_decide
 from .substitution import Verdict
 
 # The prefilter's scan of a text: rule index -> lines armed, and lines deferred.
@@ -47,10 +51,17 @@ class Passes:
     """The passes of one Cleaner, over its compiled rules (rule index -> compiled rule)."""
 
     def __init__(self, compiled: Mapping[int, CompiledRule], unarmed: Sequence[int] = (),
-                 arm: Scan | None = None) -> None:
+                 arm: Scan | None = None, scorers: Sequence[ScorerRule] = (), full_page: bool = False) -> None:
         self.comp = compiled
         self.unarmed = tuple(unarmed)  # echo rules: no trigger arms them
         self.arm = arm  # the prefilter's scan, for lines that repairs rewrote
+        self.scorers = tuple(scorers)
+        self.full_page = full_page  # the scorers' scope: a whole page, not an article's text
+
+    def scorers_may_decide(self, lines: Lines) -> bool:
+        """Whether a scorer could remove or flag a line of a text no other rule edits:
+        on a full page, any line; by default, only if some line is a suspect."""
+        return scorers_may_decide(self.scorers, [bare_text(lines.contents[i]) for i in lines.nonblank()], self.full_page)
 
     def run(self, text: str, lines: Lines, cands: dict[int, set[int]], later: dict[int, set[int]],
             detectors: Sequence[Judge]) -> CleanResult:
@@ -63,7 +74,17 @@ class Passes:
             doc.verdicts = verdicts
             self._inline_edits(doc, fired, later)
             doc.arm_deferred(later, doc.inline.keys())
+            if self.scorers and self.full_page:
+                # A whole page is first read by the scorer as it was trained, on every
+                # line: rules that took the menus away first would hide where a
+                # boilerplate region is from the lines around it.
+                score_lines(doc, self.scorers, self.full_page)
             self._line_decisions(doc, later)
+            if self.scorers:
+                while score_lines(doc, self.scorers, self.full_page):
+                    self._line_decisions(doc, later)
+                doc.flags.extend(doc.score_flags)
+            drop_stale_flags(doc)
             self._flag_elsewhere(doc)
             if not detectors:
                 break

@@ -45,6 +45,8 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
             last_prose = next((j for j in reversed(kept) if is_prose(doc.content(j), c.max_words)), -1)
         unsure = c.rule.flags_only
         if not unsure and last_prose <= i:  # no prose line after the marker
+            # A marker flagged while prose followed it goes once that prose has gone
+            # (a scorer or another rule removed it later); drop_stale_flags takes its flag.
             doc.removed[i] = (c.rule, c.rule.message)
             for j in kept[bisect_right(kept, i) :]:
                 doc.removed[j] = (c.rule, f"{c.rule.message}: zone after the marker on line {i + 1}")
@@ -56,13 +58,25 @@ def tail_zone(doc: Doc, c: TailRule, idx: int, kept: list[int]) -> bool:
                 doc.removed[j] = (c.rule, f"{c.rule.message}: item of the list under line {i + 1}")
             return True
         if c.on_prose in ("flag", "remove-list") or unsure:
-            doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
-                                   f"{c.rule.message}; kept: prose follows the marker"))
-            doc.cands[idx].discard(i)
+            if (idx, i) not in doc.tail_flags:
+                flag = make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(kept[-1]),
+                                 f"{c.rule.message}; kept: prose follows the marker")
+                doc.flags.append(flag)
+                doc.tail_flags[(idx, i)] = flag
             continue
         doc.removed[i] = (c.rule, f"{c.rule.message} (marker only: prose follows it)")
         return True
     return False
+
+
+def drop_stale_flags(doc: Doc) -> None:
+    """Take back each tail marker's "kept: prose follows" flag whose marker line was
+    removed after all (by its own rule once the prose went, or by another rule): a flag
+    must point at text the output still holds."""
+    for (idx, i), flag in list(doc.tail_flags.items()):
+        if i in doc.removed:
+            doc.flags.remove(flag)
+            del doc.tail_flags[(idx, i)]
 
 
 def _list_after(doc: Doc, kept: list[int], i: int, max_words: int) -> list[int]:

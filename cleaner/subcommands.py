@@ -1,5 +1,5 @@
-"""The subcommands: ``clean restore``, ``clean rules``, ``clean rule``, ``clean config``
-and ``clean learn``."""
+"""The subcommands: ``clean restore``, ``clean rules``, ``clean rule``, ``clean config``,
+``clean learn`` and ``clean train``."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ from .report import edits_from_report, sha256
 if TYPE_CHECKING:
     from .learn import LearnOptions
 
-SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn")
+SUBCOMMANDS = ("restore", "rules", "rule", "config", "learn", "train")
 sub_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True)
 
 
-def _build(rules: list[Path] | None) -> Cleaner:
-    return Cleaner(extra_packs=rules or [])
+def _every_rule(rules: list[Path] | None) -> list[Rule]:
+    """Every rule of the default packs and ``rules``, the line scorer included (a listing
+    names it though a cleaning of article text leaves it out)."""
+    return [r for p in Cleaner(extra_packs=rules or []).packs for r in p.rules]
 
 
 @sub_app.command("restore", help="Rebuild the original input from a clean output and its report.")
@@ -88,7 +90,7 @@ def rules_command(
         raise UsageError(f"--format {fmt!r}: choose text or json")
     rows = [{"code": r.code, "name": r.name, "pack": r.pack, "kind": r.kind, "safety": _safety(r),
              "status": "flags only" if r.flags_only else "active"}
-            for r in _build(rules).rules]
+            for r in _every_rule(rules)]
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -110,7 +112,8 @@ def _test_packs(paths: list[Path]) -> int:
     as `--rules` would use them."""
     if not paths:
         raise UsageError("name the packs to test: clean rules test my_pack.toml")
-    cleaner = Cleaner(extra_packs=paths)  # a broken pack raises RuleError: file, rule, key, line
+    # A broken pack raises RuleError (file, rule, key, line); a scorer's model is loaded too.
+    cleaner = Cleaner(extra_packs=paths, scorer=True)
     mine = [r for p in cleaner.packs[-len(paths):] for r in p.rules]
     failures = [f for r in mine for f in check_rule(cleaner, r)]
     examples = sum(len(r.examples) for r in mine)
@@ -127,7 +130,7 @@ def rule_command(
     code: Annotated[str, typer.Argument(help="A rule code such as CM001, or a rule name.")],
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (TOML).")] = None,
 ) -> int:
-    for r in _build(rules).rules:
+    for r in _every_rule(rules):
         retired = r.options.get("replaces", ())
         if code in (r.code, r.name) or code in retired:
             lines = [f"# {r.code} {r.name}", "", f"Pack: {r.pack}    Kind: {r.kind}", "",
@@ -260,4 +263,30 @@ def _learn(inputs: list[Path], output: Path, options: LearnOptions, err: LazyCon
                 f"left out: {left or 'none'}; {len(result.pack.dropped)} failed their examples "
                 f"(most: a default rule removes the line already). Review them, then "
                 f"`clean rules test {output}`.")
+    return EXIT_OK
+
+
+@sub_app.command("train", help="Train a line scorer from labelled pages and write it with a pack that uses it "
+                 "(needs the train extra).")
+@returns_exit_code
+def train_command(
+    pages: Annotated[Path, typer.Argument(help="Folder of pages: HTML, or text with one block per line.")],
+    gold: Annotated[Path, typer.Argument(help="Folder of gold texts, named as the pages (any extension).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The model file to write (.json or .json.gz); "
+                                         "its pack is written beside it as .toml.")],
+    code: Annotated[str, typer.Option("--code", help="Rule code of the pack's scorer rule.")] = "SCU001",
+    full_page: Annotated[float, typer.Option("--full-page-threshold", help="Score from which --full-page removes a line.")] = 0.5,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress messages.")] = False,
+) -> int:
+    from .scorer.folders import TrainError, train_folders
+
+    err = LazyConsole(stderr=True)
+    try:
+        done = train_folders(pages, gold, output, code=code, full_page=full_page,
+                             progress=None if quiet else err.say)
+    except TrainError as exc:
+        raise UsageError(str(exc)) from exc
+    if not quiet:
+        err.say(f"{done.model} ({done.size:,} bytes) from {done.pages} pages; on them: {done.figures}. "
+                f"Use it with --rules {done.pack} (add --ignore SC001 to replace the shipped scorer).")
     return EXIT_OK

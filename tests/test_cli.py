@@ -156,7 +156,7 @@ def test_select_and_ignore_flags(tmp_path: Path, capsysbinary: pytest.CaptureFix
     f.write_text("Story.\n\nRead More\n\nLeave a Reply\n", encoding="utf-8")
     assert main([str(f), "--select", "NV", "--report", str(tmp_path / "r.json")]) == 0
     assert capsysbinary.readouterr().out == b"Story.\n\nLeave a Reply\n"
-    assert main([str(f), "--ignore", "NV,CM", "--report", str(tmp_path / "r.json")]) == 0
+    assert main([str(f), "--ignore", "NV,CM,SC", "--report", str(tmp_path / "r.json")]) == 0
     assert capsysbinary.readouterr().out == f.read_bytes()
 
 

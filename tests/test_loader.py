@@ -91,7 +91,8 @@ def test_shipped_packs_validate_as_strictly_as_user_packs() -> None:
 
     root = importlib.resources.files("cleaner.packs")
     for name in default_pack_names():
-        pack = parse_pack((root / f"{name}.toml").read_text(encoding="utf-8"), f"rules/{name}.toml")
+        pack = parse_pack((root / f"{name}.toml").read_text(encoding="utf-8"), f"rules/{name}.toml",
+                          base=Path(str(root)))
         assert pack.rules
 
 

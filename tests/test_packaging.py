@@ -37,4 +37,7 @@ def test_wheel_ships_licence_type_marker_packs_and_schemas(tmp_path: Path) -> No
     shipped = {n for n in names if n.startswith("cleaner/") and not n.endswith(".py")}
     schemas = {f"cleaner/{p.name}" for p in (ROOT / "cleaner").glob("*.schema.json")}
     packs = {f"cleaner/packs/{p.name}" for p in (ROOT / "rules").glob("*.toml")}
-    assert shipped == {"cleaner/py.typed", *schemas, *packs}
+    models = {f"cleaner/packs/{p.name}" for p in (ROOT / "rules").glob("*.json.gz")}  # the scorer's
+    assert models and shipped == {"cleaner/py.typed", *schemas, *packs, *models}
+    with zipfile.ZipFile(wheel) as zf:
+        assert all(zf.getinfo(m).file_size < 5_000_000 for m in models)

@@ -1,0 +1,332 @@
+"""A trained scorer, read from its data file, and how it scores a document's lines.
+
+The file is JSON (gzip-compressed when its name ends in ``.gz``): the own-text weights
+by feature name, each context stage's weights in ``CONTEXT_NAMES`` order, the
+vocabularies it was trained with (so later edits to rules/vocabulary.toml do not shift
+its features), its thresholds and its training figures. Inference is plain Python and
+numpy: the runtime needs no training library.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import operator
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .features import (
+    _WORD,
+    CLIP,
+    CONTEXT_NAMES,
+    PROSE_WORDS,
+    SHORT_LINE,
+    Vocabularies,
+    context_rows,
+    line_tokens,
+    pairs,
+    shape,
+)
+
+FORMAT = "cleaner-scorer/1"
+# Distinct short lines whose own score is kept (menus and footers repeat across a site's
+# pages; prose never does, so long lines are not kept).
+_CACHE_LINES = 50_000
+_RECENT_LINES = 4096  # lines whose feature keys are kept for an explanation
+_TERMINAL = ".!?"
+_Keys = tuple[Iterable[str], Iterable[str], list[str], list[str], int]
+# Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
+CLOSERS = "\"'”’“»«)]"
+
+
+def _by_weight(x: tuple[float, str]) -> tuple[float, str]:
+    """Largest weight first; equal weights by name."""
+    return -x[0], x[1]
+
+
+class ModelError(ValueError):
+    """A scorer file that cannot be used; the message names the file and what to do."""
+
+
+def doc_lines(text: str) -> list[str]:
+    """The non-blank lines of a text, stripped: what the scorer reads."""
+    return [s for s in (ln.strip() for ln in text.splitlines()) if s]
+
+
+# More than PROSE_WORDS words (runs of word characters), found without listing them.
+_MANY_WORDS = re.compile(rf"\W*(?:\w+\W+){{{PROSE_WORDS}}}\w")
+
+
+def is_prose(line: str) -> bool:
+    """A paragraph: many words, ending a sentence."""
+    # More than PROSE_WORDS words and the spaces between them: a shorter line is not prose.
+    return (len(line) > 2 * PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL
+            and _MANY_WORDS.match(line) is not None)
+
+
+def is_short(line: str) -> bool:
+    return len(_WORD.findall(line)) <= 4
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One line's score and the three features that pushed it most towards that score."""
+
+    score: float
+    features: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class ScorerModel:
+    source: str
+    own_bias: float
+    own_weights: Mapping[str, float]
+    # Context stages, each (bias, weights in CONTEXT_NAMES order) over the context
+    # features of the previous stage's logits; the first reads the own-text logits.
+    stages: tuple[tuple[float, tuple[float, ...]], ...]
+    vocab: Vocabularies
+    thresholds: Mapping[str, float]
+    card: Mapping[str, Any] = field(default_factory=dict)
+    _cache: dict[str, tuple[float, bool, bool]] = field(default_factory=dict, compare=False, repr=False)
+    _why: dict[tuple[str, bool], list[tuple[float, str]]] = field(
+        default_factory=dict, compare=False, repr=False)
+    _recent: dict[str, _Keys] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    @property
+    def full_page_threshold(self) -> float:
+        return self.thresholds["full_page"]
+
+    def __post_init__(self) -> None:
+        # The weights split by family, keyed by the bare word, pair or line: the hot path
+        # looks words up without building a feature name for each (own_features names
+        # them all, for explanations; the sums agree).
+        fam: dict[str, dict[str, float]] = {"word": {}, "pair": {}, "line": {}, "": {}}
+        for name, w in self.own_weights.items():
+            head, _, rest = name.partition(":")
+            fam[head if head in fam else ""][rest if head in fam else name] = w
+        object.__setattr__(self, "_families", (fam["word"], fam["pair"], fam["line"], fam[""]))
+        import numpy as np  # here, not at import: runs without a scorer never load it
+
+        object.__setattr__(self, "_arrays", tuple((b, np.asarray(w)) for b, w in self.stages))
+        from .stages import Stages
+
+        object.__setattr__(self, "_stages", Stages(self.stages))
+
+    def own_score(self, line: str) -> float:
+        """The own-text logit of one stripped line: the bias plus the weight of every
+        feature ``own_features`` names for it."""
+        return self.line_info(line)[0]
+
+    def line_info(self, line: str) -> tuple[float, bool, bool]:
+        """(own-text logit, reads as prose, is short) of one stripped line; short lines
+        are cached by their text."""
+        hit = self._cache.get(line)
+        if hit is not None:
+            return hit
+        word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
+        keys = self._keys(line)
+        words_, pairs_, whole, other, n = keys
+        z = self.own_bias + sum(filter(None, map(word_w.get, words_)))
+        z += sum(filter(None, map(pair_w.get, pairs_)))
+        if whole:
+            z += line_w.get(whole[0], 0.0)
+        z += sum(filter(None, map(other_w.get, other)))
+        info = (z, n > PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL, n <= 4)
+        # No lock: a dict's single operations are atomic, and two threads that both
+        # empty a full cache lose nothing but cached work.
+        if n <= SHORT_LINE:
+            if len(self._cache) >= _CACHE_LINES:
+                self._cache.clear()
+            self._cache[line] = info
+        # Kept a while for an explanation: most lines a full page scores, it removes.
+        if len(self._recent) >= _RECENT_LINES:
+            self._recent.clear()
+        self._recent[line] = keys
+        return info
+
+    def _keys(self, line: str) -> _Keys:
+        """A line's own features, as keys into the weight families (``_families``):
+        distinct words, distinct pairs, the whole short line, shape and vocabulary
+        names; and its word count."""
+        raw, toks, n = line_tokens(line)
+        other = shape(line, raw, n)
+        if not self.vocab.first.isdisjoint(toks):
+            other.extend(self.vocab.hits(toks))
+        return (dict.fromkeys(toks), dict.fromkeys(pairs(toks, n)) if n > 1 else {},
+                [" ".join(toks)] if n <= SHORT_LINE else [], other, n)
+
+    def infos(self, lines: Sequence[str]) -> tuple[list[float], list[bool], list[bool]]:
+        """(own-text logits, prose, short) of a document's lines."""
+        if not lines:
+            return [], [], []
+        own, prose, short = zip(*map(self.line_info, lines), strict=True)
+        return list(own), list(prose), list(short)
+
+    def logits(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> Any:
+        """The final logit of each line (a numpy array) from ``infos``' lists."""
+        return self._stages.logits(own, prose, short)  # type: ignore[attr-defined]
+
+    def context(self, lines: Sequence[str]) -> tuple[list[float], list[Any]]:
+        """Own-text logits and, for each context stage, the named feature rows it read
+        (arrays): what training fits and explanations weigh."""
+        own, prose, short = self.infos(lines)
+        return own, self.rows(own, prose, short)
+
+    def rows(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> list[Any]:
+        z: Any = own
+        rows_by_stage = []
+        for bias, w in self._arrays:  # type: ignore[attr-defined]
+            rows = context_rows(z, prose, short)
+            rows_by_stage.append(rows)
+            z = rows @ w + bias
+        return rows_by_stage
+
+    def scores(self, lines: Sequence[str]) -> list[float]:
+        """Probability of boilerplate for each line (stripped, non-blank) of one document."""
+        import numpy as np
+
+        return (1.0 / (1.0 + np.exp(-self.logits(*self.infos(lines))))).tolist()
+
+    def row_scores(self, rows_by_stage: Sequence[Any]) -> list[float]:
+        import numpy as np
+
+        bias, w = self._arrays[-1]  # type: ignore[attr-defined]
+        return (1.0 / (1.0 + np.exp(-(rows_by_stage[-1] @ w + bias)))).tolist()
+
+    def explain(self, lines: Sequence[str], own: Sequence[float], rows: Sequence[Any],
+                which: Sequence[int]) -> list[Explained]:
+        """Scores of lines ``which`` of a document (from ``context``'s own logits and rows)
+        and, for each, the three features that weighed most towards boilerplate. Each stage's
+        logit is its bias plus its terms; its term on the line's own previous logit is
+        passed down as a factor, so an own-text feature weighs its weight times the
+        product of those factors, and a context feature of stage k its term times the
+        factors of the stages after k. Exact for the linear model, vectorised per call."""
+        import numpy as np
+
+        if not which:
+            return []
+        ks = np.asarray(which)
+        arrays = self._arrays  # type: ignore[attr-defined]
+        last = len(arrays) - 1
+        factor = np.ones(len(ks))
+        logit = rows[last][ks] @ arrays[last][1] + arrays[last][0]
+        # Every decision the scorer reports is towards boilerplate (a removal or a flag,
+        # at whatever threshold): the features shown are those that pushed that way most.
+        ctx_parts: list[Any] = []
+        ctx_names: list[str] = []
+        for level in range(last, -1, -1):
+            bias, w = arrays[level]
+            family = "context:" if level == 0 else "region:"
+            ctx_parts.append(factor[:, None] * rows[level][ks, 2:] * w[2:])
+            ctx_names.extend(family + name for name in CONTEXT_NAMES[2:])
+            prev = (np.asarray(own)[ks] if level == 0
+                    else rows[level - 1][ks] @ arrays[level - 1][1] + arrays[level - 1][0])
+            # The stage's own-line term, w0 * clip(z) + w1 * max(clip(z), 0), is linear
+            # in z on each side of 0: it passes down as a factor on z.
+            clipped = np.clip(prev, -CLIP, CLIP)
+            ratio = np.divide(clipped, prev, out=np.zeros(len(ks)), where=prev != 0)
+            factor = factor * (w[0] + np.where(clipped > 0, w[1], 0.0)) * ratio
+        ctx = np.hstack(ctx_parts)  # towards boilerplate: larger is stronger
+        top_ctx = np.argsort(-ctx, axis=1, kind="stable")[:, :3]
+        # Plain lists from here: indexing numpy scalars one at a time costs more.
+        top_vals = np.take_along_axis(ctx, top_ctx, axis=1).tolist()
+        scores = (1.0 / (1.0 + np.exp(-logit))).tolist()
+        out = []
+        for k, f, idx, vals, score in zip(which, factor.tolist(), top_ctx.tolist(), top_vals, scores, strict=True):
+            cands = [(v, ctx_names[c]) for c, v in zip(idx, vals, strict=True) if v > 0]
+            cands.extend((f * wt, name) for wt, name in self._extremes(lines[k], f > 0) if f * wt > 0)
+            cands.sort(key=_by_weight)
+            out.append(Explained(score, tuple((name, round(c, 2)) for c, name in cands[:3])))
+        return out
+
+    def _extremes(self, line: str, positive: bool) -> list[tuple[float, str]]:
+        """A line's three own-text features of largest weight (``positive``) or of
+        smallest: whichever way the stages' factor points, its strongest own features are
+        among them. Names are built for those three only."""
+        hit = self._why.get((line, positive))
+        if hit is None:
+            word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
+            known = self._recent.get(line)
+            words_, pairs_, whole, other, _ = self._keys(line) if known is None else known
+            sign = itertools.repeat(1.0 if positive else -1.0)
+            zero = itertools.repeat(0.0)
+            # (signed weight, key, family) of every feature, in one sort; names for three.
+            pool = sorted(itertools.chain.from_iterable(
+                zip(map(operator.mul, map(table.get, keys, zero), sign), keys, itertools.repeat(prefix))
+                for prefix, table, keys in (("word:", word_w, words_), ("pair:", pair_w, pairs_),
+                                            ("line:", line_w, whole), ("", other_w, other))), reverse=True)
+            hit = [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3] if w > 0]
+            with self._lock:
+                if len(self._why) >= _CACHE_LINES:
+                    self._why.clear()
+                self._why[(line, positive)] = hit
+        return hit
+
+
+def from_json(data: Mapping[str, Any], source: str) -> ScorerModel:
+    if data.get("format") != FORMAT:
+        raise ModelError(f"{source}: not a scorer model (format {data.get('format')!r}, expected {FORMAT!r}); "
+                         "train one with `clean train PAGES GOLD -o MODEL`")
+    try:
+        stages = []
+        for ctx in data["context"]:
+            if list(ctx["names"]) != list(CONTEXT_NAMES):
+                raise ModelError(f"{source}: its context features differ from this version's; retrain it "
+                                 "with `clean train`")
+            stages.append((float(ctx["bias"]), tuple(float(x) for x in ctx["weights"])))
+        if not stages:
+            raise ModelError(f"{source}: the model has no context stage; retrain it with `clean train`")
+        thresholds = {k: float(v) for k, v in data["thresholds"].items()}
+        for key in ("remove", "flag", "full_page", "prose"):
+            if not 0.0 < thresholds[key] < 1.0:
+                raise ModelError(f"{source}: threshold {key!r} must lie between 0 and 1")
+        return ScorerModel(source, float(data["own"]["bias"]),
+                           {str(k): float(v) for k, v in data["own"]["weights"].items()},
+                           tuple(stages), Vocabularies(data.get("vocabularies", {})), thresholds,
+                           data.get("card", {}))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(f"{source}: scorer model is missing or has a malformed {exc}; retrain it with "
+                         "`clean train`") from exc
+
+
+_LOADED: dict[str, ScorerModel] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load(path: str | Path) -> ScorerModel:
+    """Read a scorer file once per process (every Cleaner of a run shares it)."""
+    key = str(Path(path).resolve())
+    with _LOAD_LOCK:
+        hit = _LOADED.get(key)
+        if hit is not None:
+            return hit
+        try:
+            raw = Path(path).read_bytes()
+            if raw[:2] == b"\x1f\x8b":
+                raw = gzip.decompress(raw)
+            data = orjson.loads(raw)  # a quarter of json's time on the 3 MB of weights
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read scorer model: {exc.strerror or exc}") from exc
+        except (ValueError, EOFError, orjson.JSONDecodeError) as exc:
+            raise ModelError(f"{path}: scorer model is not (gzipped) JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ModelError(f"{path}: scorer model must be a JSON object")
+        model = _LOADED[key] = from_json(data, str(path))
+        return model
+
+
+def save(model_json: Mapping[str, Any], path: str | Path) -> int:
+    """Write a model file (gzip when the name ends in .gz); returns its size in bytes."""
+    raw = json.dumps(model_json, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    if str(path).endswith(".gz"):
+        raw = gzip.compress(raw, compresslevel=9, mtime=0)  # mtime 0: the same model, the same bytes
+    Path(path).write_bytes(raw)
+    return len(raw)
