@@ -217,6 +217,8 @@ Pages per source:
 
 - **dragnet** training split (`training.txt`; Moz 2012, gold by hand): **AGPL-3.0** data. The
   model holds weights learnt from it, not its text; publishers keep copyright of the pages.
+  Whether weights learnt from AGPL-3.0 data may ship in this MIT-licensed wheel is for the
+  project's owner to settle before a release.
 - **webpages/** (mirror j-szulc/html-cleaning-dataset-merged @ 46e01a0): page-signal (licence not stated
   by the mirror; see geodrome/page-signal), readability (Apache-2.0 repository; pages (c) their owners),
   CleanPortalEval (see ppke-nlpg/CleanPortalEval), cleaneval-dev (CleanEval terms, research use).
