@@ -100,10 +100,15 @@ def default_speed(corpora: Path, rounds: int = 5) -> dict[str, float]:
 
     base = corpora / "scrapinghub-article-extraction-benchmark"
     texts = [t for src in ("newspaper", "goose3") for t in eval_text.load_predictions(base, src).values()]
-    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     rules, scored = Cleaner(), Cleaner(scorer=True)
-    runs = {"rules only (today's packs)": (rules, False), "with the scorer, cold": (scored, True),
-            "with the scorer, warm": (scored, False)}
+    return _rates(texts, {"rules only (today's packs)": (rules, False), "with the scorer, cold": (scored, True),
+                          "with the scorer, warm": (scored, False)}, rounds)
+
+
+def _rates(texts: list[str], runs: dict[str, tuple[Cleaner, bool]], rounds: int) -> dict[str, float]:
+    """MB/s of each named run (a cleaner, and whether its scorer's caches are emptied
+    before each pass): CPU time, best of ``rounds``, the runs interleaved."""
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     best = {k: float("inf") for k in runs}
     for cleaner, _ in runs.values():  # compiles every rule's patterns before any timing
         for t in texts:
@@ -124,21 +129,8 @@ def full_page_speed(corpora: Path, cache: Path | None, rounds: int = 3) -> dict[
     before each pass) on scrapinghub's html-text pages: the rule packs alone, and
     ``--full-page`` (the packs and the scorer)."""
     pages = sc.load("scrapinghub", corpora, cache)
-    texts = [p.text for p in pages]
-    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    runs = {"rules only (today's packs)": Cleaner(), "--full-page": Cleaner(full_page=True)}
-    best = {k: float("inf") for k in runs}
-    for cleaner in runs.values():
-        for t in texts:
-            cleaner.clean(t)
-    for _ in range(rounds):
-        for name, cleaner in runs.items():
-            _forget(cleaner)
-            started = time.process_time()
-            for t in texts:
-                cleaner.clean(t)
-            best[name] = min(best[name], time.process_time() - started)
-    return {k: mb / v for k, v in best.items()}
+    return _rates([p.text for p in pages], {"rules only (today's packs)": (Cleaner(), True),
+                                            "--full-page": (Cleaner(full_page=True), True)}, rounds)
 
 
 def main(argv: list[str] | None = None) -> int:
