@@ -278,3 +278,23 @@ def test_adapters_refuse_an_unknown_ignore_up_front() -> None:
         make_batch_cleaner(ignore=["NV999"])
     with pytest.raises(RuleError, match="--ignore navigatoin matches no rule"):
         LazyCleaner(ignore=["navigatoin"])
+
+
+def test_adapters_carry_the_full_page_and_scorer_options_to_every_worker() -> None:
+    """A pipeline over flattened pages gets the Cleaner a CLI user would with --full-page:
+    the option travels in the pickled state, and the rebuilt Cleaner uses it."""
+    from cleaner.integrations import LazyCleaner
+    from cleaner.integrations.arrow import make_arrow_cleaner
+    from cleaner.integrations.datasets import make_batch_cleaner
+
+    page = ("Home\n\nNews\n\nSport\n\nWeather\n\nContact us\n\n"
+            "The council approved the new harbour wall on Tuesday after a two-hour debate, "
+            "and work will start in the spring, the mayor said.\n\nPrivacy\n\nTerms\n\nCookies\n")
+    lazy = LazyCleaner(full_page=True)
+    rebuilt = pickle.loads(pickle.dumps(lazy))
+    assert rebuilt.cleaner is not lazy.cleaner and rebuilt.cleaner.full_page
+    assert rebuilt.cleaner.clean(page).text == Cleaner(full_page=True).clean(page).text
+    assert "full_page=True" in repr(lazy)
+    assert make_batch_cleaner(full_page=True).lazy_cleaner.cleaner.full_page
+    assert make_arrow_cleaner(scorer=True).lazy.cleaner.rules == Cleaner(scorer=True).rules
+    assert not any(r.code == "SC001" for r in LazyCleaner().cleaner.rules)

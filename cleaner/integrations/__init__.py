@@ -41,8 +41,11 @@ class LazyCleaner:
 
     def __init__(self, packs: Sequence[str | Pack] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] = (),
-                 extra_packs: Sequence[str | Path | Pack] = ()) -> None:
+                 extra_packs: Sequence[str | Path | Pack] = (), full_page: bool = False,
+                 scorer: bool | None = None) -> None:
         self.packs = None if packs is None else tuple(packs)
+        self.full_page = bool(full_page)
+        self.scorer = scorer
         self.select = None if select is None else tuple(select)
         self.ignore = tuple(ignore)
         self.extra_packs: tuple[Pack, ...] = tuple(
@@ -55,7 +58,8 @@ class LazyCleaner:
             f"{__version__}|{self._cleaner.rules!r}".encode()).hexdigest()[:16]
 
     def _build(self) -> Cleaner:
-        return Cleaner(self.packs, select=self.select, ignore=self.ignore, extra_packs=self.extra_packs)
+        return Cleaner(self.packs, select=self.select, ignore=self.ignore, extra_packs=self.extra_packs,
+                       full_page=self.full_page, scorer=self.scorer)
 
     @property
     def cleaner(self) -> Cleaner:
@@ -75,7 +79,8 @@ class LazyCleaner:
         # Shown in datatrove's executor.json and logs: names, not whole packs.
         extra = [p.name for p in self.extra_packs]
         return (f"LazyCleaner(packs={self.packs!r}, select={self.select!r}, "
-                f"ignore={self.ignore!r}, extra_packs={extra!r}, rules_digest={self.rules_digest!r})")
+                f"ignore={self.ignore!r}, extra_packs={extra!r}, full_page={self.full_page!r}, "
+                f"scorer={self.scorer!r}, rules_digest={self.rules_digest!r})")
 
 
 def __getattr__(name: str) -> Any:

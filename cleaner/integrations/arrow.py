@@ -114,17 +114,15 @@ class ArrowCleaner:
 def make_arrow_cleaner(text_field: str = "text", *, select: Sequence[str] | None = None,
                        ignore: Sequence[str] = (), rules: Sequence[str | Path | Pack] = (),
                        packs: Sequence[str | Pack] | None = None, edits_field: str = "cleaner_edits",
-                       error_field: str = "cleaner_error", stats_field: str | None = "cleaner_stats"
-                       ) -> ArrowCleaner:
+                       error_field: str = "cleaner_error", stats_field: str | None = "cleaner_stats",
+                       full_page: bool = False, scorer: bool | None = None) -> ArrowCleaner:
     """A table cleaner with these Cleaner options, checked now (a bad selector fails here).
 
     ``select``/``ignore`` take rule codes, prefixes, names or pack names, as on the CLI;
     ``rules`` adds user packs (read now: workers need not see the files); ``packs``
-    replaces the default packs.
+    replaces the default packs; ``full_page`` and ``scorer`` are the Cleaner's.
     """
-    # An HTML page mode (``full_page``) would be one more Cleaner option carried by
-    # LazyCleaner and passed through here; the Cleaner has no such option yet.
-    lazy = LazyCleaner(packs, select=select, ignore=ignore, extra_packs=rules)
+    lazy = LazyCleaner(packs, select=select, ignore=ignore, extra_packs=rules, full_page=full_page, scorer=scorer)
     return ArrowCleaner(lazy, text_field, edits_field, error_field, stats_field)
 
 

@@ -74,10 +74,11 @@ class BatchCleaner:
 
 def make_batch_cleaner(text_column: str = "text", edits_column: str | None = "cleaner_edits", *,
                        packs: Sequence[str | Pack] | None = None, select: Sequence[str] | None = None,
-                       ignore: Sequence[str] = (), extra_packs: Sequence[str | Path | Pack] = ()
-                       ) -> BatchCleaner:
+                       ignore: Sequence[str] = (), extra_packs: Sequence[str | Path | Pack] = (),
+                       full_page: bool = False, scorer: bool | None = None) -> BatchCleaner:
     """A batched map function with the given Cleaner options (checked now, in the caller)."""
-    lazy = LazyCleaner(packs, select=select, ignore=ignore, extra_packs=extra_packs)
+    lazy = LazyCleaner(packs, select=select, ignore=ignore, extra_packs=extra_packs, full_page=full_page,
+                       scorer=scorer)
     return BatchCleaner(text_column, edits_column, lazy)
 
 

@@ -32,7 +32,8 @@ __all__ = ["CleanerStep"]
 class CleanerStep(BaseFilter):
     """Clean each document's text with a Cleaner; optionally drop those left empty.
 
-    Options ``packs``, ``select``, ``ignore`` and ``extra_packs`` are the Cleaner's.
+    Options ``packs``, ``select``, ``ignore``, ``extra_packs``, ``full_page`` and ``scorer``
+    are the Cleaner's.
     ``edits_key``: the ``doc.metadata`` key for the edits, a list of ``Edit.to_dict()``
     (``[]`` when nothing changed, so every document has the same shape); ``None``
     stores nothing. ``drop_empty``: drop documents whose clean text is blank; they
@@ -54,9 +55,11 @@ class CleanerStep(BaseFilter):
                  select: Sequence[str] | None = None, ignore: Sequence[str] = (),
                  extra_packs: Sequence[str | Path | Pack] = (),
                  edits_key: str | None = "cleaner_edits", drop_empty: bool = False,
-                 exclusion_writer: DiskWriter | None = None) -> None:
+                 exclusion_writer: DiskWriter | None = None, full_page: bool = False,
+                 scorer: bool | None = None) -> None:
         super().__init__(exclusion_writer=exclusion_writer)
-        self.lazy_cleaner = LazyCleaner(packs, select=select, ignore=ignore, extra_packs=extra_packs)
+        self.lazy_cleaner = LazyCleaner(packs, select=select, ignore=ignore, extra_packs=extra_packs,
+                                        full_page=full_page, scorer=scorer)
         self.edits_key = edits_key
         self.drop_empty = drop_empty
 

@@ -52,16 +52,19 @@ def clean_dataset(ds: Dataset, *, text_field: str = "text", select: Sequence[str
                   ignore: Sequence[str] = (), rules: Sequence[str | Path | Pack] = (),
                   packs: Sequence[str | Pack] | None = None, edits_field: str = "cleaner_edits",
                   error_field: str = "cleaner_error", stats_field: str | None = "cleaner_stats",
-                  batch_size: int | None = 1024, num_cpus: float = 1.0) -> Dataset:
+                  batch_size: int | None = 1024, num_cpus: float = 1.0, full_page: bool = False,
+                  scorer: bool | None = None) -> Dataset:
     """``ds`` with ``text_field`` cleaned, and the edits, error and stats columns added.
 
     ``select``/``ignore`` take rule codes, prefixes, names or pack names, as on the CLI;
     ``rules`` adds user packs (read now, in the driver: workers need not see the files);
-    ``packs`` replaces the default packs. Options are checked here, so a bad selector
+    ``packs`` replaces the default packs; ``full_page`` and ``scorer`` are the Cleaner's
+    (whole flattened pages; the learned scorer). Options are checked here, so a bad selector
     fails before the run starts. Lazy, as Ray Data is: nothing runs until ``ds`` is consumed.
     """
     fn = make_arrow_cleaner(text_field, select=select, ignore=ignore, rules=rules, packs=packs,
-                            edits_field=edits_field, error_field=error_field, stats_field=stats_field)
+                            edits_field=edits_field, error_field=error_field, stats_field=stats_field,
+                            full_page=full_page, scorer=scorer)
     # Tasks, not an actor pool. An actor pool holds its CPUs for as long as it lives: with
     # as many actors as the cluster has CPUs (concurrency=2 on two CPUs), the read stage
     # never gets a CPU and the run hangs, and a pool sized below the CPU count still
