@@ -71,6 +71,13 @@ class Doc:
             b = self._bare_content[i] = bare_text(self.content(i))
         return b
 
+    def flag_line(self, rule: Rule, i: int, message: str) -> None:
+        """Flag line ``i`` whole for ``rule``, once: the fixpoint loop and the passes
+        after it may come to the same line again."""
+        if (rule.code, i) not in self._flagged:
+            self._flagged.add((rule.code, i))
+            self.flags.append(make_flag(self, rule, self.lines.starts[i], self.lines.cend(i), message))
+
     def without_removals(self, i: int) -> str:
         """The line with its inline removals applied but not its repairs: the text a
         second cleaning's detectors would see, before they decide on repairs."""

@@ -349,12 +349,11 @@ class Passes:
             c = cast(EchoRule, self.comp[idx])
             for e in c.echoes(kept, text_of):
                 message = f"{c.rule.message} ({e.how} on line {e.headline + 1})"
-                if not c.rule.flags_only:
+                if c.rule.flags_only:
+                    doc.flag_line(c.rule, e.line, message)
+                else:
                     doc.removed[e.line] = (c.rule, message)
                     changed = True
-                elif (c.rule.code, e.line) not in doc._flagged:
-                    doc._flagged.add((c.rule.code, e.line))
-                    doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[e.line], doc.lines.cend(e.line), message))
         return changed
 
     def _flag_elsewhere(self, doc: Doc) -> None:
@@ -362,11 +361,7 @@ class Passes:
         the rule says so: a call to action between two paragraphs may be the article's
         own, so it is kept, but shown."""
         for c, i in matched_elsewhere(doc, ((idx, self.comp[idx]) for idx in doc.cands)):
-            if (c.rule.code, i) not in doc._flagged:
-                doc._flagged.add((c.rule.code, i))
-                doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i),
-                                           f"{c.rule.message} (kept: between paragraphs, not at the "
-                                           "article's head or tail)"))
+            doc.flag_line(c.rule, i, f"{c.rule.message} (kept: between paragraphs, not at the article's head or tail)")
 
     def _rejudge(self, doc: Doc, i: int, later: dict[int, set[int]], by: SpanRule) -> None:
         """Line ``i`` was shortened by a head/tail span: judge it again as a second
@@ -391,9 +386,7 @@ class Passes:
 
     def _remove_line(self, doc: Doc, c: LineRule, i: int) -> None:
         if c.rule.flags_only:
-            if (c.rule.code, i) not in doc._flagged:  # the fixpoint loop may see it again
-                doc._flagged.add((c.rule.code, i))
-                doc.flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), c.rule.message))
+            doc.flag_line(c.rule, i, c.rule.message)
             return
         doc.removed[i] = (c.rule, c.rule.message)
         if c.take_next:
