@@ -75,8 +75,7 @@ class EchoRule:
             stripped = m.group().strip()
             if not stripped:
                 continue
-            if (not stripped.endswith(_SENTENCE_END) and len(stripped) <= _CHARS_PER_WORD * self.max_words
-                    and self._title_like(stripped, _WORD.findall(stripped))):
+            if self._title_words(stripped):
                 return True
             seen += 1
             if seen >= self.window:
@@ -95,12 +94,8 @@ class EchoRule:
             if i in gone:
                 continue
             head = content(i)
-            # Most first lines are paragraphs: their full stop rules them out before
-            # their words are split.
-            if not head or head.endswith(_SENTENCE_END) or len(head) > _CHARS_PER_WORD * self.max_words:
-                continue
-            words = _WORD.findall(head)
-            if not self._title_like(head, words):
+            words = self._title_words(head)
+            if not words:
                 continue
             if zone is None:
                 first = kept[:ECHO_ZONE]
@@ -118,11 +113,16 @@ class EchoRule:
                     gone.add(j)
         return out
 
-    def _title_like(self, stripped: str, words: Sequence[str]) -> bool:
-        # A list item (a bullet, a dash) is not a headline: product pages repeat their
-        # feature lists, and those repeats are the article's.
-        return (self.min_words <= len(words) <= self.max_words and not stripped.endswith(_SENTENCE_END)
-                and (stripped[0].isalnum() or stripped[0] in _OPENING_QUOTES))
+    def _title_words(self, stripped: str) -> list[str]:
+        """The words of a line that reads as a title, or none. Most first lines are
+        paragraphs: their full stop or their length rules them out before their words
+        are split. A list item (a bullet, a dash) is not a headline either: product
+        pages repeat their feature lists, and those repeats are the article's."""
+        if (not stripped or stripped.endswith(_SENTENCE_END) or len(stripped) > _CHARS_PER_WORD * self.max_words
+                or not (stripped[0].isalnum() or stripped[0] in _OPENING_QUOTES)):
+            return []
+        words = _WORD.findall(stripped)
+        return words if self.min_words <= len(words) <= self.max_words else []
 
     def _relation(self, title: list[str], other: str, plain_copy: bool) -> str:
         found = list(_WORD.finditer(other))
