@@ -7,10 +7,10 @@ where one of its triggers occurs.
 
 The automaton is the Rust aho-corasick crate's contiguous NFA: on 3 MB of extractor
 output it scanned four times faster than a Python-object trie (measured while choosing).
-Not the crate's DFA: alone in a loop both scan at the same speed, but the DFA's tables
-(megabytes, for thousands of triggers) fall out of the CPU cache while the rest of the
-cleaning runs between two documents, and a whole cleaning pass took a sixth longer with
-it (bench corpus, same run); the NFA also builds in 7 ms instead of 46. It runs
+Not the crate's DFA: the DFA runs half the instructions, but its tables (megabytes, for
+thousands of triggers) fall out of the CPU cache while the rest of the cleaning runs
+between two documents, and whole cleaning passes took as long with either (within 3%,
+alternating runs on the bench corpus); the NFA builds in 7 ms instead of 46. It runs
 on the document's UTF-8 bytes with only ASCII lower-cased (``bytes.lower``), not on
 ``str.lower()`` of the text: most scraped text holds some non-ASCII character, and on
 such text ``str.lower`` and the automaton's own UTF-8 conversion cost twice what the
