@@ -6,6 +6,7 @@ only flagged counts as kept (flags change nothing). Prints, per family and per
 language: drop recall, keep precision, and the flags raised on drop lines.
 
     python3 bench/eval_families.py [--show N]   # N: print up to N missed drop lines
+    python3 bench/eval_families.py --folder fixtures/holdout
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ class Outcome:
     untouched: bool
 
 
-def articles() -> list[tuple[Path, dict]]:
+def articles(folder: Path = FIXTURES) -> list[tuple[Path, dict]]:
     return [(p, tomllib.loads(p.with_suffix(".toml").read_text(encoding="utf-8")))
-            for p in sorted(FIXTURES.glob("*.txt"))]
+            for p in sorted(folder.glob("*.txt"))]
 
 
 def judge(cleaner: Cleaner, path: Path, spec: dict) -> Outcome:
@@ -81,8 +82,8 @@ def judge(cleaner: Cleaner, path: Path, spec: dict) -> Outcome:
                    len(spec.get("keep", [])), flagged, trap, res.text == text and not res.edits)
 
 
-def evaluate(cleaner: Cleaner) -> list[Outcome]:
-    return [judge(cleaner, p, spec) for p, spec in articles()]
+def evaluate(cleaner: Cleaner, folder: Path = FIXTURES) -> list[Outcome]:
+    return [judge(cleaner, p, spec) for p, spec in articles(folder)]
 
 
 def table(outcomes: list[Outcome], key: str) -> dict[str, Tally]:
@@ -110,8 +111,10 @@ def totals(outcomes: list[Outcome]) -> Tally:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--folder", type=Path, default=FIXTURES,
+                    help="another set in the same format (default: fixtures/families)")
     args = ap.parse_args(argv)
-    outcomes = evaluate(Cleaner())
+    outcomes = evaluate(Cleaner(), args.folder)
     for key in ("family", "lang"):
         print(f"| {key} | drop lines | removed | recall | flagged | keep snippets | kept | traps untouched |")
         print("|---|---|---|---|---|---|---|---|")
