@@ -43,8 +43,10 @@ class Doc:
     verdicts: dict[str, Verdict] = field(default_factory=dict)  # substitution code -> verdict
     _clean_content: dict[int, str] = field(default_factory=dict)
     _bare_content: dict[int, str] = field(default_factory=dict)
-    # (rule index, line) -> whether the rule's pattern matches the line's cleaned content
-    _matched: dict[tuple[int, int], bool] = field(default_factory=dict)
+    # (rule index, a line's cleaned content) -> whether the rule matches it: keyed by the
+    # text, so an edited line is judged afresh and a line repeated on the page (a menu
+    # printed at the top and again at the foot) is judged once.
+    _matched: dict[tuple[int, str], bool] = field(default_factory=dict)
     _flagged: set[tuple[str, int]] = field(default_factory=set)
     # Lines a scorer removed -> (score, top features), for their edits in the report.
     scored: dict[int, tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=dict)
@@ -106,14 +108,12 @@ class Doc:
     def invalidate(self, i: int) -> None:
         self._clean_content.pop(i, None)
         self._bare_content.pop(i, None)
-        for key in [k for k in self._matched if k[1] == i]:
-            del self._matched[key]
 
     def matches(self, idx: int, c: LineRule | TailRule, i: int) -> bool:
-        key = (idx, i)
-        hit = self._matched.get(key)
+        s = self.bare(i)
+        hit = self._matched.get((idx, s))
         if hit is None:
-            hit = self._matched[key] = c.matches(self.bare(i))
+            hit = self._matched[(idx, s)] = c.matches(s)
         return hit
 
     def to_original(self, i: int, x: int, is_end: bool) -> int:

@@ -267,13 +267,12 @@ class Passes:
         for i, props in doc.inline.items():
             if props and not doc.content(i).strip():
                 doc.removed[i] = (props[0].rule, props[0].message)
-        removed, bare = doc.removed, doc.bare
+        removed, matches = doc.removed, doc.matches
         for idx in sorted(cands):  # position-free rules are judged once
             c = comp[idx]
             if isinstance(c, LineRule) and c.position == "anywhere":
-                matches = c.matches
                 for i in sorted(cands[idx]):
-                    if i not in removed and matches(bare(i)):
+                    if i not in removed and matches(idx, c, i):
                         self._remove_line(doc, c, i)
         nonblank = doc.lines.nonblank()
         spans_done: set[tuple[int, int]] = set()
