@@ -102,7 +102,8 @@ def _line(rule: Rule) -> CompiledRule:
                     _choice(rule, "match", ("full", "prefix")) == "prefix",
                     _choice(rule, "position", POSITIONS), _int(rule, "window", 1),
                     _int(rule, "take_next"), _int(rule, "max_words", 1), _int(rule, "max_chars"),
-                    _choice(rule, "elsewhere", ("keep", "flag")) == "flag")
+                    _choice(rule, "elsewhere", ("keep", "flag")) == "flag",
+                    _choice(rule, "first_line", ("remove", "keep")) == "keep")
 
 
 def _span(rule: Rule) -> CompiledRule:
@@ -207,7 +208,8 @@ def _declare(*kinds: Kind) -> dict[str, Kind]:
 
 KINDS: dict[str, Kind] = _declare(
     Kind("line", {"patterns": None, "match": "full", "position": "anywhere", "window": 8,
-                  "take_next": 0, "max_words": 14, "max_chars": 0, "elsewhere": "keep"},
+                  "take_next": 0, "max_words": 14, "max_chars": 0, "elsewhere": "keep",
+                  "first_line": "remove"},
          LineRule, _line, "lines", "removes", ("matches",), ("patterns",)),
     Kind("span", {"patterns": None, "position": "anywhere", "window": 8, "max_chars": 0},
          SpanRule, _span, "inline", "removes", ("spans",), ("patterns",)),

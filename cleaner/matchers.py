@@ -79,6 +79,9 @@ class LineRule:
     max_chars: int  # 0: no limit; longer lines are never matched (labels are short)
     # A head/tail/edge rule's match outside its window is flagged, not left unsaid.
     flag_elsewhere: bool = False
+    # A match on the text's first line is flagged, not removed: a label that also opens a
+    # page's own title ("Photo gallery: <title>") is the page's headline there.
+    keep_first: bool = False
 
     def matches(self, stripped: str) -> bool:
         if self.max_chars and len(stripped) > self.max_chars:

@@ -387,6 +387,9 @@ class Passes:
         if c.rule.flags_only:
             doc.flag_line(c.rule, i, c.rule.message)
             return
+        if c.keep_first and i == doc.lines.nonblank()[0]:
+            doc.flag_line(c.rule, i, f"{c.rule.message} (kept: the text's first line, its title's place)")
+            return
         doc.removed[i] = (c.rule, c.rule.message)
         if c.take_next:
             nonblank = doc.lines.nonblank()

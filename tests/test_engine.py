@@ -256,3 +256,31 @@ def test_a_trigger_written_by_a_mojibake_fix_arms_its_rule_at_once() -> None:
     once = cl.clean(text)
     assert heading not in once.text and "Über den Autor" not in once.text
     assert cl.clean(once.text).text == once.text
+
+
+def test_first_line_keep_flags_a_match_on_the_texts_first_line() -> None:
+    """A line rule with first_line = "keep" flags its match on the first non-blank line
+    (a page's own title) and removes the same line further down."""
+    from cleaner.loader import parse_pack
+    pack = parse_pack('''
+[pack]
+name = "mine"
+
+[[rule]]
+code = "XX001"
+name = "gallery-label"
+kind = "line"
+first_line = "keep"
+triggers = ["gallery"]
+patterns = ['gallery: [^\\n]{3,60}']
+message = "Gallery label"
+why = "A gallery's label."
+remove = ["Story.\\n\\nGallery: the harbour at dawn"]
+keep = ["Gallery: the harbour at dawn\\n\\nStory."]
+''', "test.toml")
+    c = Cleaner([pack])
+    text = "\nGallery: the harbour at dawn\n\nStory of the harbour.\n\nGallery: the harbour at dawn\n"
+    res = c.clean(text)
+    assert [e.text.strip() for e in res.edits] == ["Gallery: the harbour at dawn"] and res.edits[0].start > 30
+    assert [f.rule for f in res.flags] == ["XX001"] and "first line" in res.flags[0].message
+    assert res.text.startswith("\nGallery: the harbour at dawn\n")
