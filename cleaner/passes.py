@@ -68,11 +68,12 @@ class Passes:
         """Clean one document whose rules the prefilter armed (``cands``: rule index ->
         lines; ``later``: rules a line's length deferred), with its document judges."""
         fired, verdicts = judge(detectors, text)
+        prev: Doc | None = None
         for _ in range(3):
             # The document state changes candidate sets; a rerun needs the pristine ones.
             doc = Doc(text, lines, {k: set(v) for k, v in cands.items()} if detectors else cands)
             doc.verdicts = verdicts
-            self._inline_edits(doc, fired, later)
+            self._inline_edits(doc, fired, later, prev)
             doc.arm_deferred(later, doc.inline.keys())
             if self.scorers and self.full_page:
                 # A whole page is first read by the scorer as it was trained, on every
@@ -99,7 +100,7 @@ class Passes:
                 # is removed changes nothing in the output: without this, a repair that
                 # lets a line rule remove its own line flipped the verdict back and forth.
                 break
-            fired, verdicts = again, again_verdicts
+            fired, verdicts, prev = again, again_verdicts, doc
         evidence = tuple(c.evidence(doc.verdicts[c.rule.code]) for c in detectors if isinstance(c, SubstitutionRule))
         return assemble(doc, evidence)
 
@@ -119,7 +120,7 @@ class Passes:
 
     # -- stages -----------------------------------------------------------
 
-    def _inline_edits(self, doc: Doc, fired: set[str], later: dict[int, set[int]]) -> None:
+    def _inline_edits(self, doc: Doc, fired: set[str], later: dict[int, set[int]], prev: Doc | None = None) -> None:
         """Repairs and mojibake fixes first, then spans, all inside lines. Span rules
         deferred for a line's length join any line that other inline edits touch: they
         may fit once it is shorter (each round re-checks the limit)."""
@@ -142,7 +143,7 @@ class Passes:
                 if verdict is None or not verdict.repair:
                     continue
                 for i in line_ids:
-                    self._substitute(doc, c, i, verdict)
+                    self._substitute(doc, c, i, verdict, prev)
             elif isinstance(c, MojibakeRule):
                 mojibake.extend((c, i) for i in line_ids)
         for i, props in doc.inline.items():
@@ -177,12 +178,25 @@ class Passes:
                 for idx in deferred:
                     later.setdefault(idx, set()).add(i)
 
-    def _substitute(self, doc: Doc, c: SubstitutionRule, i: int, verdict: Verdict) -> None:
+    def _substitute(self, doc: Doc, c: SubstitutionRule, i: int, verdict: Verdict, prev: Doc | None) -> None:
         """Restore the digit in each run of line ``i`` that stands where a number stands;
         a run only the document's other evidence places is flagged when the document
-        also uses the token as a word."""
+        also uses the token as a word.
+
+        On a rerun (``prev``: the pass whose kept text gave ``verdict``) a line that pass
+        cut spans from is read as it was kept: a run's role hangs on the text before it
+        ("reserved.src9" reads as a property, "src9" as a number), and a second cleaning
+        reads the kept line."""
         base = doc.lines.starts[i]
-        for s, e, repl, sure, shape in c.repairs(doc.lines.contents[i], verdict, text=doc.text, start=base):
+        cuts = sorted((p for p in prev.inline.get(i, ()) if not p.replacement), key=lambda p: p.start) if prev else []
+        if cuts:
+            assert prev is not None
+            found = [(_past_cuts(cuts, base, s, False), _past_cuts(cuts, base, e, True), repl, sure, shape)
+                     for s, e, repl, sure, shape in c.repairs(prev.without_removals(i), verdict)]
+            found = [(a - base, b - base, repl, sure, shape) for a, b, repl, sure, shape in found]
+        else:
+            found = c.repairs(doc.lines.contents[i], verdict, text=doc.text, start=base)
+        for s, e, repl, sure, shape in found:
             if sure:
                 self._propose(doc, i, Proposal(base + s, base + e, repl, c.rule, f"{c.rule.message} ({shape})"))
             else:
@@ -415,3 +429,13 @@ def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Ve
         elif c.fires(text):
             fired.add(c.rule.code)
     return fired, verdicts
+
+
+def _past_cuts(cuts: Sequence[Proposal], base: int, x: int, is_end: bool) -> int:
+    """Offset ``x`` of a line read without its cut spans (``cuts``, sorted), as an offset
+    into the original text; ``base`` is the line's start."""
+    pos = base + x
+    for p in cuts:
+        if p.start < pos or (p.start == pos and not is_end):
+            pos += p.end - p.start
+    return pos
