@@ -147,3 +147,13 @@ def test_config_globs_are_anchored_with_a_slash() -> None:
     assert _match("vendor/a.txt", "vendor/*.txt") and not _match("src/vendor/a.txt", "vendor/*.txt")
     assert _match("docs/a.md", "docs/**/*.md") and _match("docs/x/a.md", "docs/**/*.md")
     assert _match("deep/down/notes.md", "*.md")
+
+
+def test_a_span_cut_before_a_src_run_does_not_flip_its_role_on_a_second_cleaning() -> None:
+    """"reserved.src9" reads as a property (src kept); once the usage notice before it is
+    cut, "src9" alone reads as a number. The rerun judges the line as it is kept, so the
+    first cleaning already repairs it and a second one changes nothing."""
+    text = ("This material may not be published, broadcast, rewritten, or redistributed. "
+            "©2019 Harbour TV Network, LLC. All rights reserved.src9\n")
+    res = assert_invariants(CL, text)
+    assert "src" not in res.text
