@@ -2,9 +2,9 @@
 for this project in seven languages; bench/eval_families.py prints the table).
 
 Precision is the contract: no trap article is touched and no must-keep snippet is lost.
-Drop recall has a pinned floor, the figure measured when it was set (truncated; 0.907 with
-the blind second set, 201–285): raise it as rules improve; lowering it needs a reason in
-the commit message.
+Drop recall has a pinned floor, the figure measured when it was set (truncated; 0.855 with
+the blind second and third sets, 201–285 and 301–385): raise it as rules improve; lowering
+it needs a reason in the commit message.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 from cleaner import Cleaner
 
-DROP_RECALL_FLOOR = 0.90
+DROP_RECALL_FLOOR = 0.85
 ev = bench_scripts.load("eval_families")
 OUTCOMES = ev.evaluate(Cleaner())
 
