@@ -10,6 +10,7 @@ numpy: the runtime needs no training library.
 from __future__ import annotations
 
 import gzip
+import heapq
 import itertools
 import json
 import operator
@@ -26,12 +27,13 @@ from .features import (
     _WORD,
     CLIP,
     CONTEXT_NAMES,
+    HEAD_WORDS,
     PROSE_WORDS,
     SHORT_LINE,
+    TAIL_WORDS,
     Vocabularies,
     context_rows,
     line_tokens,
-    pairs,
     shape,
 )
 
@@ -41,7 +43,10 @@ FORMAT = "cleaner-scorer/1"
 _CACHE_LINES = 50_000
 _RECENT_LINES = 4096  # lines whose feature keys are kept for an explanation
 _TERMINAL = ".!?"
-_Keys = tuple[Iterable[str], Iterable[str], list[str], list[str], int]
+# Distinct words, distinct pairs, the whole short line, other feature names, word count.
+_Keys = tuple[Iterable[str], Iterable[tuple[str, str]], list[str], list[str], int]
+_PREFIXES = ("word:", "pair:", "line:", "")
+_FIRST = operator.itemgetter(0)
 # Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
 CLOSERS = "\"'”’“»«)]"
 
@@ -105,13 +110,19 @@ class ScorerModel:
         return self.thresholds["full_page"]
 
     def __post_init__(self) -> None:
-        # The weights split by family, keyed by the bare word, pair or line: the hot path
+        # The weights split by family, keyed by the bare word, the pair's two words (a
+        # tuple: zip makes them without formatting a name) or the whole line: the hot path
         # looks words up without building a feature name for each (own_features names
         # them all, for explanations; the sums agree).
-        fam: dict[str, dict[str, float]] = {"word": {}, "pair": {}, "line": {}, "": {}}
+        fam: dict[str, dict[Any, float]] = {"word": {}, "pair": {}, "line": {}, "": {}}
         for name, w in self.own_weights.items():
             head, _, rest = name.partition(":")
-            fam[head if head in fam else ""][rest if head in fam else name] = w
+            if head == "pair":
+                # Words hold no spaces: a pair a line makes is "a b", one space.
+                first, _, second = rest.partition(" ")
+                fam["pair"][(first, second)] = w
+            else:
+                fam[head if head in fam else ""][rest if head in fam else name] = w
         object.__setattr__(self, "_families", (fam["word"], fam["pair"], fam["line"], fam[""]))
         import numpy as np  # here, not at import: runs without a scorer never load it
 
@@ -154,14 +165,20 @@ class ScorerModel:
 
     def _keys(self, line: str) -> _Keys:
         """A line's own features, as keys into the weight families (``_families``):
-        distinct words, distinct pairs, the whole short line, shape and vocabulary
-        names; and its word count."""
+        distinct words, distinct pairs (tuples of two words), the whole short line,
+        shape and vocabulary names; and its word count."""
         raw, toks, n = line_tokens(line)
         other = shape(line, raw, n)
         if not self.vocab.first.isdisjoint(toks):
             other.extend(self.vocab.hits(toks))
-        return (dict.fromkeys(toks), dict.fromkeys(pairs(toks, n)) if n > 1 else {},
-                [" ".join(toks)] if n <= SHORT_LINE else [], other, n)
+        if n <= 1:
+            twos: dict[tuple[str, str], None] = {}
+        elif n > HEAD_WORDS + TAIL_WORDS:  # none across the gap of a long line's words
+            h = HEAD_WORDS
+            twos = dict.fromkeys(itertools.chain(zip(toks[:h], toks[1:h]), zip(toks[h:], toks[h + 1:])))
+        else:
+            twos = dict.fromkeys(zip(toks, toks[1:]))
+        return dict.fromkeys(toks), twos, [" ".join(toks)] if n <= SHORT_LINE else [], other, n
 
     def infos(self, lines: Sequence[str]) -> tuple[list[float], list[bool], list[bool]]:
         """(own-text logits, prose, short) of a document's lines."""
@@ -253,17 +270,21 @@ class ScorerModel:
         among them. Names are built for those three only."""
         hit = self._why.get((line, positive))
         if hit is None:
-            word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
             known = self._recent.get(line)
-            words_, pairs_, whole, other, _ = self._keys(line) if known is None else known
-            sign = itertools.repeat(1.0 if positive else -1.0)
+            keys = self._keys(line) if known is None else known
+            sign = 1.0 if positive else -1.0
             zero = itertools.repeat(0.0)
-            # (signed weight, key, family) of every feature, in one sort; names for three.
-            pool = sorted(itertools.chain.from_iterable(
-                zip(map(operator.mul, map(table.get, keys, zero), sign), keys, itertools.repeat(prefix))
-                for prefix, table, keys in (("word:", word_w, words_), ("pair:", pair_w, pairs_),
-                                            ("line:", line_w, whole), ("", other_w, other))), reverse=True)
-            hit = [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3] if w > 0]
+            # (signed weight, key, family) of each feature pushing the chosen way.
+            pool = [c for prefix, table, ks in zip(_PREFIXES, self._families, keys)  # type: ignore[attr-defined]
+                    for c in zip(map(sign.__mul__, map(table.get, ks, zero)), ks, itertools.repeat(prefix))
+                    if c[0] > 0]
+            if len(pool) > 3:  # the three largest weights, and any tied with the third
+                third = heapq.nlargest(3, map(_FIRST, pool))[-1]
+                pool = [c for c in pool if c[0] >= third]
+            # Ties are broken by name, as the features were named: a pair as "a b".
+            pool = sorted(((w, " ".join(key) if prefix == "pair:" else key, prefix) for w, key, prefix in pool),
+                          reverse=True)
+            hit = [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3]]
             with self._lock:
                 if len(self._why) >= _CACHE_LINES:
                     self._why.clear()
