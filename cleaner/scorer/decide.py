@@ -17,6 +17,7 @@ neighbours' context, and a second cleaning of the output must find nothing to re
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -82,25 +83,29 @@ def guarded(lines: Sequence[str]) -> tuple[list[bool], list[bool]]:
     first paragraph of the page's main run of prose (the title and the byline). Second,
     the prose paragraphs of that main run, which need ``ARTICLE_BAR``."""
     prose = [is_prose(ln) for ln in lines]
-    out = [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)]
+    return _guarded(prose, [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)])
+
+
+def _guarded(prose: Sequence[bool], sentence: Sequence[bool]) -> tuple[list[bool], list[bool]]:
+    """``guarded`` from each line's facts: it reads as prose; it is prose or a sentence."""
+    out = list(sentence)
     start = None  # the first line of the current run after a prose line
     # The article: the region with the most prose paragraphs, gaps of at most INSIDE lines.
     best = (0, -1, -1)  # (paragraphs, first line, last line)
     region = (0, -1, -1)
-    for i, p in enumerate(prose):
-        if p:
-            if start is not None and i - start <= INSIDE:
-                for j in range(start, i):
-                    out[j] = True
-                region = (region[0] + 1, region[1], i)
-            else:
-                region = (1, i, i)
-            best = max(best, region, key=lambda r: r[0])
-            start = i + 1
+    for i in itertools.compress(itertools.count(), prose):
+        if start is not None and i - start <= INSIDE:
+            out[start:i] = itertools.repeat(True, i - start)
+            region = (region[0] + 1, region[1], i)
+        else:
+            region = (1, i, i)
+        if region[0] > best[0]:
+            best = region
+        start = i + 1
     # Its title and byline stand just above its first paragraph.
     for j in range(max(0, best[1] - HEAD), max(0, best[1])):
         out[j] = True
-    core = [False] * len(lines)
+    core = [False] * len(prose)
     if best[0]:
         core[best[1]:best[2] + 1] = prose[best[1]:best[2] + 1]
     return out, core
@@ -131,10 +136,13 @@ def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None 
     article = max(sure, ARTICLE_BAR)
     kept = list(range(len(lines)))
     facts = _all(_facts(model, lines, info), len(lines))
+    # What guards a line depends on its own text (read once) and on which lines remain.
+    prose = [is_prose(ln) for ln in lines]
+    sentence = [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)]
     out: list[Decision] = []
     while kept:
         r = _Round(model, lines, facts, kept)
-        guard, core = guarded(r.sub)
+        guard, core = _guarded([prose[i] for i in kept], [sentence[i] for i in kept])
         new = [k for k, s in enumerate(r.scores) if s >= (article if core[k] else sure if guard[k] else t)]
         if not new:
             break

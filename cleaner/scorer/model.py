@@ -35,6 +35,7 @@ from .features import (
     context_rows,
     line_tokens,
     shape,
+    static_rows,
 )
 
 FORMAT = "cleaner-scorer/1"
@@ -49,11 +50,6 @@ _PREFIXES = ("word:", "pair:", "line:", "")
 _FIRST = operator.itemgetter(0)
 # Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
 CLOSERS = "\"'”’“»«)]"
-
-
-def _by_weight(x: tuple[float, str]) -> tuple[float, str]:
-    """Largest weight first; equal weights by name."""
-    return -x[0], x[1]
 
 
 class ModelError(ValueError):
@@ -130,6 +126,10 @@ class ScorerModel:
         from .stages import Stages
 
         object.__setattr__(self, "_stages", Stages(self.stages))
+        # The context features' names as explain lists their terms: the last stage's first.
+        object.__setattr__(self, "_ctx_names", tuple(
+            ("context:" if level == 0 else "region:") + name
+            for level in range(len(self.stages) - 1, -1, -1) for name in CONTEXT_NAMES[2:]))
 
     def own_score(self, line: str) -> float:
         """The own-text logit of one stripped line: the bias plus the weight of every
@@ -200,8 +200,9 @@ class ScorerModel:
     def rows(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> list[Any]:
         z: Any = own
         rows_by_stage = []
+        static = static_rows(prose, short)  # the same columns for every stage
         for bias, w in self._arrays:  # type: ignore[attr-defined]
-            rows = context_rows(z, prose, short)
+            rows = context_rows(z, prose, short, static)
             rows_by_stage.append(rows)
             z = rows @ w + bias
         return rows_by_stage
@@ -238,12 +239,9 @@ class ScorerModel:
         # Every decision the scorer reports is towards boilerplate (a removal or a flag,
         # at whatever threshold): the features shown are those that pushed that way most.
         ctx_parts: list[Any] = []
-        ctx_names: list[str] = []
         for level in range(last, -1, -1):
             bias, w = arrays[level]
-            family = "context:" if level == 0 else "region:"
             ctx_parts.append(factor[:, None] * rows[level][ks, 2:] * w[2:])
-            ctx_names.extend(family + name for name in CONTEXT_NAMES[2:])
             prev = (np.asarray(own)[ks] if level == 0
                     else rows[level - 1][ks] @ arrays[level - 1][1] + arrays[level - 1][0])
             # The stage's own-line term, w0 * clip(z) + w1 * max(clip(z), 0), is linear
@@ -256,12 +254,18 @@ class ScorerModel:
         # Plain lists from here: indexing numpy scalars one at a time costs more.
         top_vals = np.take_along_axis(ctx, top_ctx, axis=1).tolist()
         scores = (1.0 / (1.0 + np.exp(-logit))).tolist()
+        names = self._ctx_names  # type: ignore[attr-defined]
+        extremes = self._extremes
         out = []
         for k, f, idx, vals, score in zip(which, factor.tolist(), top_ctx.tolist(), top_vals, scores, strict=True):
-            cands = [(v, ctx_names[c]) for c, v in zip(idx, vals, strict=True) if v > 0]
-            cands.extend((f * wt, name) for wt, name in self._extremes(lines[k], f > 0) if f * wt > 0)
-            cands.sort(key=_by_weight)
-            out.append(Explained(score, tuple((name, round(c, 2)) for c, name in cands[:3])))
+            # (-weight, name): sorted as they stand, largest weight first, ties by name.
+            cands = [(-v, names[c]) for c, v in zip(idx, vals, strict=True) if v > 0]
+            for wt, name in extremes(lines[k], f > 0):
+                v = f * wt
+                if v > 0:
+                    cands.append((-v, name))
+            cands.sort()
+            out.append(Explained(score, tuple([(name, round(-v, 2)) for v, name in cands[:3]])))
         return out
 
     def _extremes(self, line: str, positive: bool) -> list[tuple[float, str]]:
