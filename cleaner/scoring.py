@@ -7,35 +7,15 @@ the fixpoint that keeps a second cleaning a no-op.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Sequence
 from itertools import filterfalse
 
 from .document import Doc, make_flag
 from .matchers import ScorerRule
 from .scorer import decide
-
-
-def _describe(features: Sequence[tuple[str, float]]) -> str:
-    return ", ".join(f"{name} {weight:+.2f}" for name, weight in features)
-
-
-class _Known:
-    """A document's own-text line facts (``ScorerModel.line_info``) by position among
-    the lines scored, each computed once per cleaning."""
-
-    __slots__ = ("compute", "known", "kept", "lines", "scorer")
-
-    def __init__(self, known: dict[tuple[int, int], tuple[float, bool, bool]], scorer: int,
-                 kept: Sequence[int], lines: Sequence[str],
-                 compute: Callable[[str], tuple[float, bool, bool]]) -> None:
-        self.known, self.scorer, self.kept, self.lines, self.compute = known, scorer, kept, lines, compute
-
-    def __getitem__(self, k: int) -> tuple[float, bool, bool]:
-        key = (self.scorer, self.kept[k])
-        hit = self.known.get(key)
-        if hit is None:
-            hit = self.known[key] = self.compute(self.lines[k])
-        return hit
+from .scorer.decide import LineInfo
 
 
 def scorers_may_decide(scorers: Sequence[ScorerRule], lines: Sequence[str], full_page: bool) -> bool:
@@ -54,16 +34,19 @@ def score_lines(doc: Doc, scorers: Sequence[ScorerRule], full_page: bool) -> boo
     doc.score_flags.clear()
     for s, c in enumerate(scorers):
         kept = list(filterfalse(doc.removed.__contains__, doc.lines.nonblank()))
-        lines = [doc.bare(i) for i in kept]
-        info = _Known(doc.own_info, s, kept, lines, c.model.line_info)
-        if full_page:
+        lines = list(map(doc.bare, kept))
+        if full_page:  # every line is scored
+            info = _own_info(doc.own_info, s, kept, lines, c.model.line_info)
             decisions = decide.full_page(c.model, lines, c.thresholds["full_page"], info=info)
-        else:
-            decisions = decide.default(c.model, lines, c.thresholds["remove"], c.thresholds["flag"], info=info)
+        else:  # prose paragraphs are not: their facts are computed only if asked for
+            decisions = decide.default(c.model, lines, c.thresholds["remove"], c.thresholds["flag"],
+                                       info=_Known(doc.own_info, s, kept, lines, c.model.line_info))
+        head = c.rule.message
         for d in decisions:
             i = kept[d.index]
             why = (round(d.why.score, 4), d.why.features)
-            message = f"{c.rule.message} ({d.reason}; score {why[0]:.3f}: {_describe(why[1])})"
+            described = ", ".join([f"{name} {weight:+.2f}" for name, weight in why[1]])
+            message = f"{head} ({d.reason}; score {why[0]:.3f}: {described})"
             if d.remove and not c.rule.flags_only:
                 doc.removed[i] = (c.rule, message)
                 doc.scored[i] = why
@@ -71,3 +54,30 @@ def score_lines(doc: Doc, scorers: Sequence[ScorerRule], full_page: bool) -> boo
             else:
                 doc.score_flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), message, *why))
     return removed_any
+
+
+def _own_info(known: dict[tuple[int, int], LineInfo], scorer: int, kept: Sequence[int], lines: Sequence[str],
+              compute: Callable[[str], LineInfo]) -> list[LineInfo]:
+    """The own-text facts (``ScorerModel.line_info``) of each line scored, by position
+    among them: kept in ``known`` by (scorer, line), each computed once per cleaning."""
+    out = [known.get((scorer, i)) for i in kept]
+    for k in itertools.compress(itertools.count(), map(operator.not_, out)):
+        out[k] = known[(scorer, kept[k])] = compute(lines[k])
+    return out  # type: ignore[return-value]
+
+
+class _Known:
+    """``_own_info`` line by line, as the default scope asks."""
+
+    __slots__ = ("compute", "known", "kept", "lines", "scorer")
+
+    def __init__(self, known: dict[tuple[int, int], LineInfo], scorer: int, kept: Sequence[int],
+                 lines: Sequence[str], compute: Callable[[str], LineInfo]) -> None:
+        self.known, self.scorer, self.kept, self.lines, self.compute = known, scorer, kept, lines, compute
+
+    def __getitem__(self, k: int) -> LineInfo:
+        key = (self.scorer, self.kept[k])
+        hit = self.known.get(key)
+        if hit is None:
+            hit = self.known[key] = self.compute(self.lines[k])
+        return hit

@@ -22,8 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .features import CLIP
+from .features import CLIP, neighbour_rows
 from .model import CLOSERS, Explained, ScorerModel, is_prose
+from .stages import NUMPY_LINES
 
 ZONE = 3  # kept lines at each end that count as the head or tail zone
 RUN = 3  # near-certain lines in a row that make a boilerplate run anywhere
@@ -56,12 +57,15 @@ class _Round:
         own, prose, short = info
         self.own = [own[i] for i in kept]
         self.prose, self.short = [prose[i] for i in kept], [short[i] for i in kept]
-        self.scores = (1.0 / (1.0 + np.exp(-model.logits(self.own, self.prose, self.short)))).tolist()
+        # The columns that read the lines around, for the scores and the explanations
+        # alike (a short text's scores add them up in plain Python instead).
+        self.near = neighbour_rows(self.prose, self.short) if len(kept) > NUMPY_LINES else None
+        self.scores = (1.0 / (1.0 + np.exp(-model.logits(self.own, self.prose, self.short, self.near)))).tolist()
 
     def explain(self, ks: Sequence[int]) -> list[Explained]:
         if not ks:
             return []
-        rows = self.model.rows(self.own, self.prose, self.short)
+        rows = self.model.rows(self.own, self.prose, self.short, self.near)
         return self.model.explain(self.sub, self.own, rows, ks)
 
 

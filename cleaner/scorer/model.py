@@ -10,10 +10,8 @@ numpy: the runtime needs no training library.
 from __future__ import annotations
 
 import gzip
-import heapq
 import itertools
 import json
-import operator
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,12 +40,10 @@ FORMAT = "cleaner-scorer/1"
 # Distinct short lines whose own score is kept (menus and footers repeat across a site's
 # pages; prose never does, so long lines are not kept).
 _CACHE_LINES = 50_000
-_RECENT_LINES = 4096  # lines whose feature keys are kept for an explanation
+_RECENT_LINES = 4096  # lines whose feature keys and weights are kept for an explanation
 _TERMINAL = ".!?"
 # Distinct words, distinct pairs, the whole short line, other feature names, word count.
 _Keys = tuple[Iterable[str], Iterable[tuple[str, str]], list[str], list[str], int]
-_PREFIXES = ("word:", "pair:", "line:", "")
-_FIRST = operator.itemgetter(0)
 # Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
 CLOSERS = "\"'”’“»«)]"
 
@@ -142,14 +138,16 @@ class ScorerModel:
         hit = self._cache.get(line)
         if hit is not None:
             return hit
-        word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
         keys = self._keys(line)
         words_, pairs_, whole, other, n = keys
-        z = self.own_bias + sum(filter(None, map(word_w.get, words_)))
-        z += sum(filter(None, map(pair_w.get, pairs_)))
+        weights = self._weights(keys)
+        # Family by family, in order (an unknown feature weighs 0.0, which adds nothing).
+        a, b = len(words_), len(words_) + len(pairs_)
+        z = self.own_bias + sum(weights[:a])
+        z += sum(weights[a:b])
         if whole:
-            z += line_w.get(whole[0], 0.0)
-        z += sum(filter(None, map(other_w.get, other)))
+            z += weights[b]
+        z += sum(weights[b + len(whole):])
         info = (z, n > PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL, n <= 4)
         # No lock: a dict's single operations are atomic, and two threads that both
         # empty a full cache lose nothing but cached work.
@@ -160,8 +158,16 @@ class ScorerModel:
         # Kept a while for an explanation: most lines a full page scores, it removes.
         if len(self._recent) >= _RECENT_LINES:
             self._recent.clear()
-        self._recent[line] = keys
+        self._recent[line] = (keys, weights)
         return info
+
+    def _weights(self, keys: _Keys) -> list[float]:
+        """The weight of each of a line's features (``_keys``), family by family."""
+        word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
+        words_, pairs_, whole, other, _ = keys
+        zero = itertools.repeat(0.0)
+        return [*map(word_w.get, words_, zero), *map(pair_w.get, pairs_, zero), *map(line_w.get, whole, zero),
+                *map(other_w.get, other, zero)]
 
     def _keys(self, line: str) -> _Keys:
         """A line's own features, as keys into the weight families (``_families``):
@@ -187,9 +193,10 @@ class ScorerModel:
         own, prose, short = zip(*map(self.line_info, lines), strict=True)
         return list(own), list(prose), list(short)
 
-    def logits(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> Any:
-        """The final logit of each line (a numpy array) from ``infos``' lists."""
-        return self._stages.logits(own, prose, short)  # type: ignore[attr-defined]
+    def logits(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool], near: Any = None) -> Any:
+        """The final logit of each line (a numpy array) from ``infos``' lists (and, if
+        already built, their ``neighbour_rows``)."""
+        return self._stages.logits(own, prose, short, near)  # type: ignore[attr-defined]
 
     def context(self, lines: Sequence[str]) -> tuple[list[float], list[Any]]:
         """Own-text logits and, for each context stage, the named feature rows it read
@@ -197,10 +204,10 @@ class ScorerModel:
         own, prose, short = self.infos(lines)
         return own, self.rows(own, prose, short)
 
-    def rows(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> list[Any]:
+    def rows(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool], near: Any = None) -> list[Any]:
         z: Any = own
         rows_by_stage = []
-        static = static_rows(prose, short)  # the same columns for every stage
+        static = static_rows(prose, short, near)  # the same columns for every stage
         for bias, w in self._arrays:  # type: ignore[attr-defined]
             rows = context_rows(z, prose, short, static)
             rows_by_stage.append(rows)
@@ -275,19 +282,28 @@ class ScorerModel:
         hit = self._why.get((line, positive))
         if hit is None:
             known = self._recent.get(line)
-            keys = self._keys(line) if known is None else known
-            sign = 1.0 if positive else -1.0
-            zero = itertools.repeat(0.0)
-            # (signed weight, key, family) of each feature pushing the chosen way.
-            pool = [c for prefix, table, ks in zip(_PREFIXES, self._families, keys)  # type: ignore[attr-defined]
-                    for c in zip(map(sign.__mul__, map(table.get, ks, zero)), ks, itertools.repeat(prefix))
-                    if c[0] > 0]
-            if len(pool) > 3:  # the three largest weights, and any tied with the third
-                third = heapq.nlargest(3, map(_FIRST, pool))[-1]
-                pool = [c for c in pool if c[0] >= third]
-            # Ties are broken by name, as the features were named: a pair as "a b".
-            pool = sorted(((w, " ".join(key) if prefix == "pair:" else key, prefix) for w, key, prefix in pool),
-                          reverse=True)
+            if known is None:
+                keys = self._keys(line)
+                known = keys, self._weights(keys)
+            keys, weights = known
+            signed = weights if positive else list(map(float.__neg__, weights))
+            # The three largest signed weights, and any tied with the third (ties are
+            # broken by name below): most lines have only a few such features.
+            top = [w for w in sorted(signed, reverse=True)[:3] if w > 0]
+            pool: list[tuple[float, str, str]] = []
+            if top:
+                words_, pairs_, whole, other, _ = keys
+                flat = [*words_, *pairs_, *whole, *other]
+                a, b, c = len(words_), len(words_) + len(pairs_), len(words_) + len(pairs_) + len(whole)
+                for i in itertools.compress(itertools.count(), map(top[-1].__le__, signed)):
+                    key = flat[i]
+                    if i < a:
+                        pool.append((signed[i], key, "word:"))
+                    elif i < b:  # named as a pair is: "a b"
+                        pool.append((signed[i], " ".join(key), "pair:"))
+                    else:
+                        pool.append((signed[i], key, "line:" if i < c else ""))
+                pool.sort(reverse=True)
             hit = [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3]]
             with self._lock:
                 if len(self._why) >= _CACHE_LINES:
