@@ -37,23 +37,28 @@ def score_lines(doc: Doc, scorers: Sequence[ScorerRule], full_page: bool) -> boo
         lines = list(map(doc.bare, kept))
         if full_page:  # every line is scored
             info = _own_info(doc.own_info, s, kept, lines, c.model.line_info)
-            decisions = decide.full_page(c.model, lines, c.thresholds["full_page"], info=info)
+            for k, (score, features) in decide.full_page_removals_explained(
+                    c.model, lines, c.thresholds["full_page"], info=info):
+                removed_any |= _decided(doc, c, kept[k], True, decide.FULL_PAGE_REASON, score, features)
         else:  # prose paragraphs are not: their facts are computed only if asked for
-            decisions = decide.default(c.model, lines, c.thresholds["remove"], c.thresholds["flag"],
-                                       info=_Known(doc.own_info, s, kept, lines, c.model.line_info))
-        head = c.rule.message
-        for d in decisions:
-            i = kept[d.index]
-            why = (round(d.why.score, 4), d.why.features)
-            described = ", ".join([f"{name} {weight:+.2f}" for name, weight in why[1]])
-            message = f"{head} ({d.reason}; score {why[0]:.3f}: {described})"
-            if d.remove and not c.rule.flags_only:
-                doc.removed[i] = (c.rule, message)
-                doc.scored[i] = why
-                removed_any = True
-            else:
-                doc.score_flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), message, *why))
+            for d in decide.default(c.model, lines, c.thresholds["remove"], c.thresholds["flag"],
+                                    info=_Known(doc.own_info, s, kept, lines, c.model.line_info)):
+                removed_any |= _decided(doc, c, kept[d.index], d.remove, d.reason, d.why.score, d.why.features)
     return removed_any
+
+
+def _decided(doc: Doc, c: ScorerRule, i: int, remove: bool, reason: str, score: float,
+             features: tuple[tuple[str, float], ...]) -> bool:
+    """Record a scorer's decision on line ``i``: its removal (True) or its flag."""
+    why = (round(score, 4), features)
+    described = ", ".join([f"{name} {weight:+.2f}" for name, weight in features])
+    message = f"{c.rule.message} ({reason}; score {why[0]:.3f}: {described})"
+    if remove and not c.rule.flags_only:
+        doc.removed[i] = (c.rule, message)
+        doc.scored[i] = why
+        return True
+    doc.score_flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), message, *why))
+    return False
 
 
 def _own_info(known: dict[tuple[int, int], LineInfo], scorer: int, kept: Sequence[int], lines: Sequence[str],

@@ -18,6 +18,7 @@ neighbours' context, and a second cleaning of the output must find nothing to re
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -26,6 +27,7 @@ from .features import CLIP, neighbour_rows
 from .model import CLOSERS, Explained, ScorerModel, is_prose
 from .stages import NUMPY_LINES
 
+_FIRST = operator.itemgetter(0)
 ZONE = 3  # kept lines at each end that count as the head or tail zone
 RUN = 3  # near-certain lines in a row that make a boilerplate run anywhere
 INSIDE = 6  # full page: a run of this many lines or fewer between prose paragraphs is the article's
@@ -63,10 +65,13 @@ class _Round:
         self.scores = (1.0 / (1.0 + np.exp(-model.logits(self.own, self.prose, self.short, self.near)))).tolist()
 
     def explain(self, ks: Sequence[int]) -> list[Explained]:
+        return [Explained(*why) for why in self.explain_raw(ks)]
+
+    def explain_raw(self, ks: Sequence[int]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
         if not ks:
             return []
         rows = self.model.rows(self.own, self.prose, self.short, self.near)
-        return self.model.explain(self.sub, self.own, rows, ks)
+        return self.model.explain_raw(self.sub, self.own, rows, ks)
 
 
 LineInfo = tuple[float, bool, bool]  # own-text logit, reads as prose, is short
@@ -133,8 +138,20 @@ def _all(get: Callable[[int], LineInfo], n: int) -> _Info:
     return list(own), list(prose), list(short)
 
 
+FULL_PAGE_REASON = "boilerplate region of a full page"
+Why = tuple[float, tuple[tuple[str, float], ...]]  # a score and its top features (``Explained``)
+
+
 def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None = None, *,
               explain: bool = True, info: Known | None = None) -> list[Decision]:
+    return [Decision(i, True, Explained(*why), FULL_PAGE_REASON)
+            for i, why in full_page_removals_explained(model, lines, threshold, explain=explain, info=info)]
+
+
+def full_page_removals_explained(model: ScorerModel, lines: Sequence[str], threshold: float | None = None, *,
+                                 explain: bool = True, info: Known | None = None) -> list[tuple[int, Why]]:
+    """``full_page``'s decisions, each (line, (score, top features)), in line order: all
+    removals, for the reason ``FULL_PAGE_REASON``."""
     t = model.full_page_threshold if threshold is None else threshold
     sure = max(t, model.thresholds["prose"])
     article = max(sure, ARTICLE_BAR)
@@ -143,19 +160,19 @@ def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None 
     # What guards a line depends on its own text (read once) and on which lines remain.
     prose = [is_prose(ln) for ln in lines]
     sentence = [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)]
-    out: list[Decision] = []
+    out: list[tuple[int, Why]] = []
     while kept:
         r = _Round(model, lines, facts, kept)
         guard, core = _guarded([prose[i] for i in kept], [sentence[i] for i in kept])
         new = [k for k, s in enumerate(r.scores) if s >= (article if core[k] else sure if guard[k] else t)]
         if not new:
             break
-        whys = r.explain(new) if explain else [Explained(r.scores[k], ()) for k in new]
-        out.extend(Decision(kept[k], True, why, "boilerplate region of a full page")
-                   for k, why in zip(new, whys, strict=True))
+        whys = r.explain_raw(new) if explain else [(r.scores[k], ()) for k in new]
+        out.extend(zip([kept[k] for k in new], whys, strict=True))
         gone = {kept[k] for k in new}
         kept = [i for i in kept if i not in gone]
-    return sorted(out, key=lambda d: d.index)
+    out.sort(key=_FIRST)
+    return out
 
 
 def full_page_removals(model: ScorerModel, lines: Sequence[str], threshold: float | None = None) -> set[int]:

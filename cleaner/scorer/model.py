@@ -228,6 +228,11 @@ class ScorerModel:
 
     def explain(self, lines: Sequence[str], own: Sequence[float], rows: Sequence[Any],
                 which: Sequence[int]) -> list[Explained]:
+        """``explain_raw``'s scores and features, each an ``Explained``."""
+        return [Explained(*why) for why in self.explain_raw(lines, own, rows, which)]
+
+    def explain_raw(self, lines: Sequence[str], own: Sequence[float], rows: Sequence[Any],
+                    which: Sequence[int]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
         """Scores of lines ``which`` of a document (from ``context``'s own logits and rows)
         and, for each, the three features that weighed most towards boilerplate. Each stage's
         logit is its bias plus its terms; its term on the line's own previous logit is
@@ -272,7 +277,7 @@ class ScorerModel:
                 if v > 0:
                     cands.append((-v, name))
             cands.sort()
-            out.append(Explained(score, tuple([(name, round(-v, 2)) for v, name in cands[:3]])))
+            out.append((score, tuple([(name, round(-v, 2)) for v, name in cands[:3]])))
         return out
 
     def _extremes(self, line: str, positive: bool) -> list[tuple[float, str]]:
