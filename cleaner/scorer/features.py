@@ -84,7 +84,7 @@ _SEPARATOR_NAMES = tuple((c, f"separator:{c}") for c in SEPARATORS)
 
 _FIRST = operator.itemgetter(0)
 # A character every separator and sign feature needs (a separator, "©", "(c)", "@").
-_MARKS = frozenset(SEPARATORS + "©(@")
+_MARKS = re.compile("[" + re.escape(SEPARATORS + "©(@") + "]")  # a scan, not a set probe per character
 
 
 def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
@@ -102,9 +102,10 @@ def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
         out.append("ends:no-punctuation")
     if n >= 2:
         firsts = "".join(map(_FIRST, raw))
-        alpha = sum(map(str.isalpha, firsts))
+        alpha = len(firsts) if firsts.isalpha() else sum(map(str.isalpha, firsts))
         if alpha:
-            upper = sum(map(str.isupper, firsts))  # an upper-case character is a letter
+            # An upper-case character is a letter; a string that islower() holds none.
+            upper = 0 if firsts.islower() else sum(map(str.isupper, firsts))
             if upper == alpha:
                 out.append("caps:every-word")
             elif upper * 2 >= alpha:
@@ -118,7 +119,7 @@ def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
         digits = sum(1 for w in raw if not w.isalpha() and any(map(str.isdigit, w)))
         if digits:
             out.append("digits:most" if digits * 2 >= len(raw) else "digits:some")
-    if not _MARKS.isdisjoint(line):  # most lines hold no separator nor sign
+    if _MARKS.search(line) is not None:  # most lines hold no separator nor sign
         several = 0
         for c, name in _SEPARATOR_NAMES:
             if c in line:
