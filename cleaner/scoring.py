@@ -36,7 +36,7 @@ def score_lines(doc: Doc, scorers: Sequence[ScorerRule], full_page: bool) -> boo
         kept = list(filterfalse(doc.removed.__contains__, doc.lines.nonblank()))
         lines = list(map(doc.bare, kept))
         if full_page:  # every line is scored
-            info = _own_info(doc.own_info, s, kept, lines, c.model.line_info)
+            info = _own_info(doc.own_info, s, kept, lines, c.model.line_infos)
             for k, (score, features) in decide.full_page_removals_explained(
                     c.model, lines, c.thresholds["full_page"], info=info):
                 removed_any |= _decided(doc, c, kept[k], True, decide.FULL_PAGE_REASON, score, features)
@@ -62,12 +62,14 @@ def _decided(doc: Doc, c: ScorerRule, i: int, remove: bool, reason: str, score: 
 
 
 def _own_info(known: dict[tuple[int, int], LineInfo], scorer: int, kept: Sequence[int], lines: Sequence[str],
-              compute: Callable[[str], LineInfo]) -> list[LineInfo]:
-    """The own-text facts (``ScorerModel.line_info``) of each line scored, by position
+              compute: Callable[[Sequence[str]], list[LineInfo]]) -> list[LineInfo]:
+    """The own-text facts (``ScorerModel.line_infos``) of each line scored, by position
     among them: kept in ``known`` by (scorer, line), each computed once per cleaning."""
     out = [known.get((scorer, i)) for i in kept]
-    for k in itertools.compress(itertools.count(), map(operator.not_, out)):
-        out[k] = known[(scorer, kept[k])] = compute(lines[k])
+    todo = list(itertools.compress(itertools.count(), map(operator.not_, out)))
+    if todo:
+        for k, info in zip(todo, compute([lines[k] for k in todo]), strict=True):
+            out[k] = known[(scorer, kept[k])] = info
     return out  # type: ignore[return-value]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import operator
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -136,9 +137,23 @@ class ScorerModel:
         """(own-text logit, reads as prose, is short) of one stripped line; short lines
         are cached by their text."""
         hit = self._cache.get(line)
-        if hit is not None:
-            return hit
-        keys = self._keys(line)
+        return self._info(line, line_tokens(line)) if hit is None else hit
+
+    def line_infos(self, lines: Sequence[str]) -> list[tuple[float, bool, bool]]:
+        """``line_info`` of each of a document's lines, each distinct line computed once."""
+        out = list(map(self._cache.get, lines))
+        todo = list(itertools.compress(itertools.count(), map(operator.not_, out)))
+        if todo:
+            # Each distinct line once: a page repeats its menu items and its "Reply"s.
+            texts = list(dict.fromkeys([lines[k] for k in todo]))
+            found = {line: self._info(line, line_tokens(line)) for line in texts}
+            for k in todo:
+                out[k] = found[lines[k]]
+        return out  # type: ignore[return-value]
+
+    def _info(self, line: str, tokens: tuple[list[str], list[str], int]) -> tuple[float, bool, bool]:
+        """``line_info`` of a line not cached, from its ``line_tokens``."""
+        keys = self._keys(line, tokens)
         words_, pairs_, whole, other, n = keys
         weights = self._weights(keys)
         # Family by family, in order (an unknown feature weighs 0.0, which adds nothing).
@@ -169,11 +184,12 @@ class ScorerModel:
         return [*map(word_w.get, words_, zero), *map(pair_w.get, pairs_, zero), *map(line_w.get, whole, zero),
                 *map(other_w.get, other, zero)]
 
-    def _keys(self, line: str) -> _Keys:
+    def _keys(self, line: str, tokens: tuple[list[str], list[str], int] | None = None) -> _Keys:
         """A line's own features, as keys into the weight families (``_families``):
         distinct words, distinct pairs (tuples of two words), the whole short line,
-        shape and vocabulary names; and its word count."""
-        raw, toks, n = line_tokens(line)
+        shape and vocabulary names; and its word count. ``tokens``: its ``line_tokens``,
+        if already found."""
+        raw, toks, n = line_tokens(line) if tokens is None else tokens
         other = shape(line, raw, n)
         if not self.vocab.first.isdisjoint(toks):
             other.extend(self.vocab.hits(toks))
