@@ -4,6 +4,7 @@
     python bench/eval_fullpage.py                 # scrapinghub html-text and dragnet test html-text
     python bench/eval_fullpage.py --sets scrapinghub --cache /tmp/pages
     python bench/eval_fullpage.py --speed         # and both scopes' speed against the rules alone
+                                                  # (full page: cold and warm, and the C4 peer)
     python bench/eval_fullpage.py --speed-only    # only that
 
 Inputs are html-text's output for each page (scrapinghub ships it; dragnet's test pages are
