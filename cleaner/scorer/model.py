@@ -41,7 +41,6 @@ FORMAT = "cleaner-scorer/1"
 # Distinct short lines whose own score is kept (menus and footers repeat across a site's
 # pages; prose never does, so long lines are not kept).
 _CACHE_LINES = 50_000
-_RECENT_LINES = 4096  # lines whose feature keys and weights are kept for an explanation
 _TERMINAL = ".!?"
 # Distinct words, distinct pairs, the whole short line, other feature names, word count.
 _Keys = tuple[Iterable[str], Iterable[tuple[str, str]], list[str], list[str], int]
@@ -95,7 +94,6 @@ class ScorerModel:
     _cache: dict[str, tuple[float, bool, bool]] = field(default_factory=dict, compare=False, repr=False)
     _why: dict[tuple[str, bool], list[tuple[float, str]]] = field(
         default_factory=dict, compare=False, repr=False)
-    _recent: dict[str, _Keys] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
@@ -140,19 +138,22 @@ class ScorerModel:
         return self._info(line, line_tokens(line)) if hit is None else hit
 
     def line_infos(self, lines: Sequence[str]) -> list[tuple[float, bool, bool]]:
-        """``line_info`` of each of a document's lines, each distinct line computed once."""
+        """``line_info`` of each of a page's lines, each distinct line computed once, with
+        its explanation's own features."""
         out = list(map(self._cache.get, lines))
         todo = list(itertools.compress(itertools.count(), map(operator.not_, out)))
         if todo:
             # Each distinct line once: a page repeats its menu items and its "Reply"s.
             texts = list(dict.fromkeys([lines[k] for k in todo]))
-            found = {line: self._info(line, line_tokens(line)) for line in texts}
+            found = {line: self._info(line, line_tokens(line), True) for line in texts}
             for k in todo:
                 out[k] = found[lines[k]]
         return out  # type: ignore[return-value]
 
-    def _info(self, line: str, tokens: tuple[list[str], list[str], int]) -> tuple[float, bool, bool]:
-        """``line_info`` of a line not cached, from its ``line_tokens``."""
+    def _info(self, line: str, tokens: tuple[list[str], list[str], int],
+              explain_ahead: bool = False) -> tuple[float, bool, bool]:
+        """``line_info`` of a line not cached, from its ``line_tokens``; ``explain_ahead``:
+        and its explanation's own features (``_extremes``)."""
         keys = self._keys(line, tokens)
         words_, pairs_, whole, other, n = keys
         weights = self._weights(keys)
@@ -170,10 +171,10 @@ class ScorerModel:
             if len(self._cache) >= _CACHE_LINES:
                 self._cache.clear()
             self._cache[line] = info
-        # Kept a while for an explanation: most lines a full page scores, it removes.
-        if len(self._recent) >= _RECENT_LINES:
-            self._recent.clear()
-        self._recent[line] = (keys, weights)
+        if explain_ahead and (line, True) not in self._why:
+            # Most lines a full page scores, it removes: their explanation's own features
+            # (the stages' factor on them is positive) are read while the weights are at hand.
+            self._keep_why(line, True, _top_own(keys, weights, True))
         return info
 
     def _weights(self, keys: _Keys) -> list[float]:
@@ -302,35 +303,40 @@ class ScorerModel:
         among them. Names are built for those three only."""
         hit = self._why.get((line, positive))
         if hit is None:
-            known = self._recent.get(line)
-            if known is None:
-                keys = self._keys(line)
-                known = keys, self._weights(keys)
-            keys, weights = known
-            signed = weights if positive else list(map(float.__neg__, weights))
-            # The three largest signed weights, and any tied with the third (ties are
-            # broken by name below): most lines have only a few such features.
-            top = [w for w in sorted(signed, reverse=True)[:3] if w > 0]
-            pool: list[tuple[float, str, str]] = []
-            if top:
-                words_, pairs_, whole, other, _ = keys
-                flat = [*words_, *pairs_, *whole, *other]
-                a, b, c = len(words_), len(words_) + len(pairs_), len(words_) + len(pairs_) + len(whole)
-                for i in itertools.compress(itertools.count(), map(top[-1].__le__, signed)):
-                    key = flat[i]
-                    if i < a:
-                        pool.append((signed[i], key, "word:"))
-                    elif i < b:  # named as a pair is: "a b"
-                        pool.append((signed[i], " ".join(key), "pair:"))
-                    else:
-                        pool.append((signed[i], key, "line:" if i < c else ""))
-                pool.sort(reverse=True)
-            hit = [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3]]
-            with self._lock:
-                if len(self._why) >= _CACHE_LINES:
-                    self._why.clear()
-                self._why[(line, positive)] = hit
+            keys = self._keys(line)
+            hit = self._keep_why(line, positive, _top_own(keys, self._weights(keys), positive))
         return hit
+
+    def _keep_why(self, line: str, positive: bool, hit: list[tuple[float, str]]) -> list[tuple[float, str]]:
+        with self._lock:
+            if len(self._why) >= _CACHE_LINES:
+                self._why.clear()
+            self._why[(line, positive)] = hit
+        return hit
+
+
+def _top_own(keys: _Keys, weights: list[float], positive: bool) -> list[tuple[float, str]]:
+    """``ScorerModel._extremes`` of a line from its ``_keys`` and ``_weights``."""
+    signed = weights if positive else list(map(float.__neg__, weights))
+    # The three largest signed weights, and any tied with the third (ties are broken by
+    # name below): most lines have only a few such features.
+    top = [w for w in sorted(signed, reverse=True)[:3] if w > 0]
+    if not top:
+        return []
+    words_, pairs_, whole, other, _ = keys
+    flat = [*words_, *pairs_, *whole, *other]
+    a, b, c = len(words_), len(words_) + len(pairs_), len(words_) + len(pairs_) + len(whole)
+    pool: list[tuple[float, str, str]] = []
+    for i in itertools.compress(itertools.count(), map(top[-1].__le__, signed)):
+        key = flat[i]
+        if i < a:
+            pool.append((signed[i], key, "word:"))
+        elif i < b:  # named as a pair is: "a b"
+            pool.append((signed[i], " ".join(key), "pair:"))
+        else:
+            pool.append((signed[i], key, "line:" if i < c else ""))
+    pool.sort(reverse=True)
+    return [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3]]
 
 
 def from_json(data: Mapping[str, Any], source: str) -> ScorerModel:
