@@ -92,7 +92,7 @@ class ScorerModel:
     thresholds: Mapping[str, float]
     card: Mapping[str, Any] = field(default_factory=dict)
     _cache: dict[str, tuple[float, bool, bool]] = field(default_factory=dict, compare=False, repr=False)
-    _why: dict[tuple[str, bool], list[tuple[float, str]]] = field(
+    _why: dict[tuple[str, bool], tuple[tuple[float, str], ...]] = field(
         default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -297,7 +297,7 @@ class ScorerModel:
             out.append((score, tuple([(name, round(-v, 2)) for v, name in cands[:3]])))
         return out
 
-    def _extremes(self, line: str, positive: bool) -> list[tuple[float, str]]:
+    def _extremes(self, line: str, positive: bool) -> tuple[tuple[float, str], ...]:
         """A line's three own-text features of largest weight (``positive``) or of
         smallest: whichever way the stages' factor points, its strongest own features are
         among them. Names are built for those three only."""
@@ -307,7 +307,7 @@ class ScorerModel:
             hit = self._keep_why(line, positive, _top_own(keys, self._weights(keys), positive))
         return hit
 
-    def _keep_why(self, line: str, positive: bool, hit: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    def _keep_why(self, line: str, positive: bool, hit: tuple[tuple[float, str], ...]) -> tuple[tuple[float, str], ...]:
         with self._lock:
             if len(self._why) >= _CACHE_LINES:
                 self._why.clear()
@@ -315,14 +315,14 @@ class ScorerModel:
         return hit
 
 
-def _top_own(keys: _Keys, weights: list[float], positive: bool) -> list[tuple[float, str]]:
+def _top_own(keys: _Keys, weights: list[float], positive: bool) -> tuple[tuple[float, str], ...]:
     """``ScorerModel._extremes`` of a line from its ``_keys`` and ``_weights``."""
     signed = weights if positive else list(map(float.__neg__, weights))
     # The three largest signed weights, and any tied with the third (ties are broken by
     # name below): most lines have only a few such features.
     top = [w for w in sorted(signed, reverse=True)[:3] if w > 0]
     if not top:
-        return []
+        return ()
     words_, pairs_, whole, other, _ = keys
     flat = [*words_, *pairs_, *whole, *other]
     a, b, c = len(words_), len(words_) + len(pairs_), len(words_) + len(pairs_) + len(whole)
@@ -336,7 +336,8 @@ def _top_own(keys: _Keys, weights: list[float], positive: bool) -> list[tuple[fl
         else:
             pool.append((signed[i], key, "line:" if i < c else ""))
     pool.sort(reverse=True)
-    return [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3]]
+    # A tuple, not a list: kept in a cache, it is nothing the garbage collector walks.
+    return tuple([(w if positive else -w, prefix + key) for w, key, prefix in pool[:3]])
 
 
 def from_json(data: Mapping[str, Any], source: str) -> ScorerModel:
