@@ -4,6 +4,7 @@
     python bench/eval_fullpage.py                 # scrapinghub html-text and dragnet test html-text
     python bench/eval_fullpage.py --sets scrapinghub --cache /tmp/pages
     python bench/eval_fullpage.py --speed         # and both scopes' speed against the rules alone
+                                                  # (full page: cold and warm, and the C4 peer)
     python bench/eval_fullpage.py --speed-only    # only that
 
 Inputs are html-text's output for each page (scrapinghub ships it; dragnet's test pages are
@@ -105,32 +106,42 @@ def default_speed(corpora: Path, rounds: int = 5) -> dict[str, float]:
                           "with the scorer, warm": (scored, False)}, rounds)
 
 
-def _rates(texts: list[str], runs: dict[str, tuple[Cleaner, bool]], rounds: int) -> dict[str, float]:
+def _rates(texts: list[str], runs: dict[str, tuple[Cleaner, bool]], rounds: int,
+           peers: dict[str, Callable[[str], object]] | None = None) -> dict[str, float]:
     """MB/s of each named run (a cleaner, and whether its scorer's caches are emptied
-    before each pass): CPU time, best of ``rounds``, the runs interleaved."""
+    before each pass) and of each peer (a function of one text): CPU time, best of
+    ``rounds``, every run and peer taking its turn in each round."""
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    best = {k: float("inf") for k in runs}
-    for cleaner, _ in runs.values():  # compiles every rule's patterns before any timing
+    fns: dict[str, tuple[Callable[[str], object], Cleaner | None]] = {
+        k: (c.clean, c if cold else None) for k, (c, cold) in runs.items()}
+    fns.update((k, (fn, None)) for k, fn in (peers or {}).items())
+    best = {k: float("inf") for k in fns}
+    for fn, _ in fns.values():  # compiles every rule's patterns before any timing
         for t in texts:
-            cleaner.clean(t)
+            fn(t)
     for _ in range(rounds):
-        for name, (cleaner, cold) in runs.items():
-            if cold:
-                _forget(cleaner)
+        for name, (fn, cold) in fns.items():
+            if cold is not None:
+                _forget(cold)
             started = time.process_time()
             for t in texts:
-                cleaner.clean(t)
+                fn(t)
             best[name] = min(best[name], time.process_time() - started)
     return {k: mb / v for k, v in best.items()}
 
 
 def full_page_speed(corpora: Path, cache: Path | None, rounds: int = 3) -> dict[str, float]:
-    """MB/s (CPU time, best of ``rounds``, interleaved, the scorer's caches emptied
-    before each pass) on scrapinghub's html-text pages: the rule packs alone, and
-    ``--full-page`` (the packs and the scorer)."""
+    """MB/s (CPU time, best of ``rounds``, interleaved) on scrapinghub's html-text pages:
+    the rule packs alone, ``--full-page`` (the packs and the scorer) with the scorer's
+    caches emptied before each pass (cold: every page unseen) or kept from the passes
+    before (warm: a site's menus seen already), and the C4 line filter, the peer."""
     pages = sc.load("scrapinghub", corpora, cache)
+    full = Cleaner(full_page=True)
+    c4 = c4_line_filter()
     return _rates([p.text for p in pages], {"rules only (today's packs)": (Cleaner(), True),
-                                            "--full-page": (Cleaner(full_page=True), True)}, rounds)
+                                            "--full-page, cold": (full, True),
+                                            "--full-page, warm": (full, False)}, rounds,
+                  {} if isinstance(c4, str) else {"C4 (datatrove)": c4})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--speed", action="store_true", help="also time both scopes against the rules alone")
     ap.add_argument("--speed-only", action="store_true", help="only time both scopes")
+    ap.add_argument("--rounds", type=int, default=3, help="timed passes of each full-page run (best kept)")
     args = ap.parse_args(argv)
     if args.speed_only:
         args.sets, args.speed = "", True
@@ -155,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 fn(pages[0].text)
         report[name] = {label: fn if isinstance(fn, str) else run(pages, fn) for label, fn in fns}
     speed = default_speed(args.corpora) if args.speed else {}
-    page_speed = full_page_speed(args.corpora, args.cache) if args.speed else {}
+    page_speed = full_page_speed(args.corpora, args.cache, args.rounds) if args.speed else {}
     if args.json:
         print(json.dumps({"full_page": report, "default_speed": speed, "full_page_speed": page_speed},
                          indent=2, sort_keys=True))
@@ -174,10 +186,12 @@ def main(argv: list[str] | None = None) -> int:
         for label, v in speed.items():
             print(f"{label:<28} {v:7.2f}  {v / base:5.2f}x rules only")
     if page_speed:
-        print("\nscrapinghub html-text pages, MB/s per core (CPU time, best of 3, the scorer's caches emptied)")
+        print(f"\nscrapinghub html-text pages, MB/s per core (CPU time, best of {args.rounds})")
         base = page_speed["rules only (today's packs)"]
+        peer = page_speed.get("C4 (datatrove)")
         for label, v in page_speed.items():
-            print(f"{label:<28} {v:7.2f}  {v / base:5.2f}x rules only")
+            against = f"  {v / peer:5.2f}x C4" if peer else ""
+            print(f"{label:<28} {v:7.2f}  {v / base:5.2f}x rules only{against}")
     return 0
 
 

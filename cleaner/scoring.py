@@ -7,35 +7,15 @@ the fixpoint that keeps a second cleaning a no-op.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Sequence
 from itertools import filterfalse
 
 from .document import Doc, make_flag
 from .matchers import ScorerRule
 from .scorer import decide
-
-
-def _describe(features: Sequence[tuple[str, float]]) -> str:
-    return ", ".join(f"{name} {weight:+.2f}" for name, weight in features)
-
-
-class _Known:
-    """A document's own-text line facts (``ScorerModel.line_info``) by position among
-    the lines scored, each computed once per cleaning."""
-
-    __slots__ = ("compute", "known", "kept", "lines", "scorer")
-
-    def __init__(self, known: dict[tuple[int, int], tuple[float, bool, bool]], scorer: int,
-                 kept: Sequence[int], lines: Sequence[str],
-                 compute: Callable[[str], tuple[float, bool, bool]]) -> None:
-        self.known, self.scorer, self.kept, self.lines, self.compute = known, scorer, kept, lines, compute
-
-    def __getitem__(self, k: int) -> tuple[float, bool, bool]:
-        key = (self.scorer, self.kept[k])
-        hit = self.known.get(key)
-        if hit is None:
-            hit = self.known[key] = self.compute(self.lines[k])
-        return hit
+from .scorer.decide import LineInfo
 
 
 def scorers_may_decide(scorers: Sequence[ScorerRule], lines: Sequence[str], full_page: bool) -> bool:
@@ -54,20 +34,57 @@ def score_lines(doc: Doc, scorers: Sequence[ScorerRule], full_page: bool) -> boo
     doc.score_flags.clear()
     for s, c in enumerate(scorers):
         kept = list(filterfalse(doc.removed.__contains__, doc.lines.nonblank()))
-        lines = [doc.bare(i) for i in kept]
-        info = _Known(doc.own_info, s, kept, lines, c.model.line_info)
-        if full_page:
-            decisions = decide.full_page(c.model, lines, c.thresholds["full_page"], info=info)
-        else:
-            decisions = decide.default(c.model, lines, c.thresholds["remove"], c.thresholds["flag"], info=info)
-        for d in decisions:
-            i = kept[d.index]
-            why = (round(d.why.score, 4), d.why.features)
-            message = f"{c.rule.message} ({d.reason}; score {why[0]:.3f}: {_describe(why[1])})"
-            if d.remove and not c.rule.flags_only:
-                doc.removed[i] = (c.rule, message)
-                doc.scored[i] = why
-                removed_any = True
-            else:
-                doc.score_flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), message, *why))
+        lines = list(map(doc.bare, kept))
+        if full_page:  # every line is scored
+            info = _own_info(doc.own_info, s, kept, lines, c.model.line_infos)
+            for k, (score, features) in decide.full_page_removals_explained(
+                    c.model, lines, c.thresholds["full_page"], info=info):
+                removed_any |= _decided(doc, c, kept[k], True, decide.FULL_PAGE_REASON, score, features)
+        else:  # prose paragraphs are not: their facts are computed only if asked for
+            for d in decide.default(c.model, lines, c.thresholds["remove"], c.thresholds["flag"],
+                                    info=_Known(doc.own_info, s, kept, lines, c.model.line_info)):
+                removed_any |= _decided(doc, c, kept[d.index], d.remove, d.reason, d.why.score, d.why.features)
     return removed_any
+
+
+def _decided(doc: Doc, c: ScorerRule, i: int, remove: bool, reason: str, score: float,
+             features: tuple[tuple[str, float], ...]) -> bool:
+    """Record a scorer's decision on line ``i``: its removal (True) or its flag."""
+    why = (round(score, 4), features)
+    described = ", ".join([f"{name} {weight:+.2f}" for name, weight in features])
+    message = f"{c.rule.message} ({reason}; score {why[0]:.3f}: {described})"
+    if remove and not c.rule.flags_only:
+        doc.removed[i] = (c.rule, message)
+        doc.scored[i] = why
+        return True
+    doc.score_flags.append(make_flag(doc, c.rule, doc.lines.starts[i], doc.lines.cend(i), message, *why))
+    return False
+
+
+def _own_info(known: dict[tuple[int, int], LineInfo], scorer: int, kept: Sequence[int], lines: Sequence[str],
+              compute: Callable[[Sequence[str]], list[LineInfo]]) -> list[LineInfo]:
+    """The own-text facts (``ScorerModel.line_infos``) of each line scored, by position
+    among them: kept in ``known`` by (scorer, line), each computed once per cleaning."""
+    out = [known.get((scorer, i)) for i in kept]
+    todo = list(itertools.compress(itertools.count(), map(operator.not_, out)))
+    if todo:
+        for k, info in zip(todo, compute([lines[k] for k in todo]), strict=True):
+            out[k] = known[(scorer, kept[k])] = info
+    return out  # type: ignore[return-value]
+
+
+class _Known:
+    """``_own_info`` line by line, as the default scope asks."""
+
+    __slots__ = ("compute", "known", "kept", "lines", "scorer")
+
+    def __init__(self, known: dict[tuple[int, int], LineInfo], scorer: int, kept: Sequence[int],
+                 lines: Sequence[str], compute: Callable[[str], LineInfo]) -> None:
+        self.known, self.scorer, self.kept, self.lines, self.compute = known, scorer, kept, lines, compute
+
+    def __getitem__(self, k: int) -> LineInfo:
+        key = (self.scorer, self.kept[k])
+        hit = self.known.get(key)
+        if hit is None:
+            hit = self.known[key] = self.compute(self.lines[k])
+        return hit

@@ -17,13 +17,17 @@ neighbours' context, and a second cleaning of the output must find nothing to re
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .features import CLIP
+from .features import CLIP, neighbour_rows
 from .model import CLOSERS, Explained, ScorerModel, is_prose
+from .stages import NUMPY_LINES
 
+_FIRST = operator.itemgetter(0)
 ZONE = 3  # kept lines at each end that count as the head or tail zone
 RUN = 3  # near-certain lines in a row that make a boilerplate run anywhere
 INSIDE = 6  # full page: a run of this many lines or fewer between prose paragraphs is the article's
@@ -55,13 +59,19 @@ class _Round:
         own, prose, short = info
         self.own = [own[i] for i in kept]
         self.prose, self.short = [prose[i] for i in kept], [short[i] for i in kept]
-        self.scores = (1.0 / (1.0 + np.exp(-model.logits(self.own, self.prose, self.short)))).tolist()
+        # The columns that read the lines around, for the scores and the explanations
+        # alike (a short text's scores add them up in plain Python instead).
+        self.near = neighbour_rows(self.prose, self.short) if len(kept) > NUMPY_LINES else None
+        self.scores = (1.0 / (1.0 + np.exp(-model.logits(self.own, self.prose, self.short, self.near)))).tolist()
 
     def explain(self, ks: Sequence[int]) -> list[Explained]:
+        return [Explained(*why) for why in self.explain_raw(ks)]
+
+    def explain_raw(self, ks: Sequence[int]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
         if not ks:
             return []
-        rows = self.model.rows(self.own, self.prose, self.short)
-        return self.model.explain(self.sub, self.own, rows, ks)
+        rows = self.model.rows(self.own, self.prose, self.short, self.near)
+        return self.model.explain_raw(self.sub, self.own, rows, ks)
 
 
 LineInfo = tuple[float, bool, bool]  # own-text logit, reads as prose, is short
@@ -82,25 +92,29 @@ def guarded(lines: Sequence[str]) -> tuple[list[bool], list[bool]]:
     first paragraph of the page's main run of prose (the title and the byline). Second,
     the prose paragraphs of that main run, which need ``ARTICLE_BAR``."""
     prose = [is_prose(ln) for ln in lines]
-    out = [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)]
+    return _guarded(prose, [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)])
+
+
+def _guarded(prose: Sequence[bool], sentence: Sequence[bool]) -> tuple[list[bool], list[bool]]:
+    """``guarded`` from each line's facts: it reads as prose; it is prose or a sentence."""
+    out = list(sentence)
     start = None  # the first line of the current run after a prose line
     # The article: the region with the most prose paragraphs, gaps of at most INSIDE lines.
     best = (0, -1, -1)  # (paragraphs, first line, last line)
     region = (0, -1, -1)
-    for i, p in enumerate(prose):
-        if p:
-            if start is not None and i - start <= INSIDE:
-                for j in range(start, i):
-                    out[j] = True
-                region = (region[0] + 1, region[1], i)
-            else:
-                region = (1, i, i)
-            best = max(best, region, key=lambda r: r[0])
-            start = i + 1
+    for i in itertools.compress(itertools.count(), prose):
+        if start is not None and i - start <= INSIDE:
+            out[start:i] = itertools.repeat(True, i - start)
+            region = (region[0] + 1, region[1], i)
+        else:
+            region = (1, i, i)
+        if region[0] > best[0]:
+            best = region
+        start = i + 1
     # Its title and byline stand just above its first paragraph.
     for j in range(max(0, best[1] - HEAD), max(0, best[1])):
         out[j] = True
-    core = [False] * len(lines)
+    core = [False] * len(prose)
     if best[0]:
         core[best[1]:best[2] + 1] = prose[best[1]:best[2] + 1]
     return out, core
@@ -124,26 +138,41 @@ def _all(get: Callable[[int], LineInfo], n: int) -> _Info:
     return list(own), list(prose), list(short)
 
 
+FULL_PAGE_REASON = "boilerplate region of a full page"
+Why = tuple[float, tuple[tuple[str, float], ...]]  # a score and its top features (``Explained``)
+
+
 def full_page(model: ScorerModel, lines: Sequence[str], threshold: float | None = None, *,
               explain: bool = True, info: Known | None = None) -> list[Decision]:
+    return [Decision(i, True, Explained(*why), FULL_PAGE_REASON)
+            for i, why in full_page_removals_explained(model, lines, threshold, explain=explain, info=info)]
+
+
+def full_page_removals_explained(model: ScorerModel, lines: Sequence[str], threshold: float | None = None, *,
+                                 explain: bool = True, info: Known | None = None) -> list[tuple[int, Why]]:
+    """``full_page``'s decisions, each (line, (score, top features)), in line order: all
+    removals, for the reason ``FULL_PAGE_REASON``."""
     t = model.full_page_threshold if threshold is None else threshold
     sure = max(t, model.thresholds["prose"])
     article = max(sure, ARTICLE_BAR)
     kept = list(range(len(lines)))
     facts = _all(_facts(model, lines, info), len(lines))
-    out: list[Decision] = []
+    # What guards a line depends on its own text (read once) and on which lines remain.
+    prose = [is_prose(ln) for ln in lines]
+    sentence = [p or is_sentence(ln) for p, ln in zip(prose, lines, strict=True)]
+    out: list[tuple[int, Why]] = []
     while kept:
         r = _Round(model, lines, facts, kept)
-        guard, core = guarded(r.sub)
+        guard, core = _guarded([prose[i] for i in kept], [sentence[i] for i in kept])
         new = [k for k, s in enumerate(r.scores) if s >= (article if core[k] else sure if guard[k] else t)]
         if not new:
             break
-        whys = r.explain(new) if explain else [Explained(r.scores[k], ()) for k in new]
-        out.extend(Decision(kept[k], True, why, "boilerplate region of a full page")
-                   for k, why in zip(new, whys, strict=True))
+        whys = r.explain_raw(new) if explain else [(r.scores[k], ()) for k in new]
+        out.extend(zip([kept[k] for k in new], whys, strict=True))
         gone = {kept[k] for k in new}
         kept = [i for i in kept if i not in gone]
-    return sorted(out, key=lambda d: d.index)
+    out.sort(key=_FIRST)
+    return out
 
 
 def full_page_removals(model: ScorerModel, lines: Sequence[str], threshold: float | None = None) -> set[int]:

@@ -84,7 +84,7 @@ _SEPARATOR_NAMES = tuple((c, f"separator:{c}") for c in SEPARATORS)
 
 _FIRST = operator.itemgetter(0)
 # A character every separator and sign feature needs (a separator, "©", "(c)", "@").
-_MARKS = frozenset(SEPARATORS + "©(@")
+_MARKS = re.compile("[" + re.escape(SEPARATORS + "©(@") + "]")  # a scan, not a set probe per character
 
 
 def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
@@ -102,9 +102,10 @@ def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
         out.append("ends:no-punctuation")
     if n >= 2:
         firsts = "".join(map(_FIRST, raw))
-        alpha = sum(map(str.isalpha, firsts))
+        alpha = len(firsts) if firsts.isalpha() else sum(map(str.isalpha, firsts))
         if alpha:
-            upper = sum(map(str.isupper, firsts))  # an upper-case character is a letter
+            # An upper-case character is a letter; a string that islower() holds none.
+            upper = 0 if firsts.islower() else sum(map(str.isupper, firsts))
             if upper == alpha:
                 out.append("caps:every-word")
             elif upper * 2 >= alpha:
@@ -118,7 +119,7 @@ def shape(line: str, raw: Sequence[str], n: int) -> list[str]:
         digits = sum(1 for w in raw if not w.isalpha() and any(map(str.isdigit, w)))
         if digits:
             out.append("digits:most" if digits * 2 >= len(raw) else "digits:some")
-    if not _MARKS.isdisjoint(line):  # most lines hold no separator nor sign
+    if _MARKS.search(line) is not None:  # most lines hold no separator nor sign
         several = 0
         for c, name in _SEPARATOR_NAMES:
             if c in line:
@@ -268,12 +269,14 @@ def place_rows(n: int) -> Any:
     return hit
 
 
-def static_rows(prose: Sequence[bool], short: Sequence[bool]) -> Any:
+def static_rows(prose: Sequence[bool], short: Sequence[bool], near: Any = None) -> Any:
     """The context columns from ``STATIC`` on (prose around, position, document size,
-    runs of short lines) for each line: the same for every stage of one scoring."""
+    runs of short lines) for each line: the same for every stage of one scoring.
+    ``near``: ``neighbour_rows`` of the same lines, if already built."""
     import numpy as np
 
-    near = neighbour_rows(prose, short)
+    if near is None:
+        near = neighbour_rows(prose, short)
     return np.concatenate((near[:, :9], place_rows(len(prose)), near[:, 9:]), axis=1)
 
 
@@ -308,19 +311,36 @@ def context_rows(own: Sequence[float], prose: Sequence[bool], short: Sequence[bo
         return np.divide(total, count, out=np.zeros(n), where=count > 0)
 
     out[:, 8] = around_mean(5)
-    pad = np.concatenate((np.full(5, -np.inf), z, np.full(5, -np.inf)))
-    left = np.lib.stride_tricks.sliding_window_view(pad[:-6], 5)  # lines i-5..i-1
-    right = np.lib.stride_tricks.sliding_window_view(pad[6:], 5)  # lines i+1..i+5
-    big = np.maximum(left.max(axis=1), right.max(axis=1))
+    near = _near(n)  # lines i-5..i-1 and i+1..i+5, in a copy padded by 5 each side
+    pad = np.full(n + 10, -np.inf)
+    pad[5:-5] = z
+    big = pad[near].max(axis=1)
     out[:, 9] = np.where(np.isfinite(big), big, 0.0)
-    pad = np.concatenate((np.full(5, np.inf), z, np.full(5, np.inf)))
-    left = np.lib.stride_tricks.sliding_window_view(pad[:-6], 5)
-    right = np.lib.stride_tricks.sliding_window_view(pad[6:], 5)
-    small = np.minimum(left.min(axis=1), right.min(axis=1))
+    pad = np.full(n + 10, np.inf)
+    pad[5:-5] = z
+    small = pad[near].min(axis=1)
     out[:, 10] = np.where(np.isfinite(small), small, 0.0)
     out[:, 11] = around_mean(15)
     out[:, STATIC:] = static_rows(prose, short) if static is None else static
     return out
+
+
+_NEAR: dict[int, Any] = {}
+
+
+def _near(n: int) -> Any:
+    """For each line of a document of ``n`` lines, the indices of the five lines above
+    and the five below in a copy padded by five each side; kept per length."""
+    hit = _NEAR.get(n)
+    if hit is None:
+        import numpy as np
+
+        hit = np.arange(n)[:, None] + np.array([0, 1, 2, 3, 4, 6, 7, 8, 9, 10])[None, :]
+        hit.setflags(write=False)
+        if len(_NEAR) >= _PLACES_KEPT:
+            _NEAR.clear()
+        _NEAR[n] = hit
+    return hit
 
 
 def _short_runs(short: Sequence[bool]) -> list[int]:

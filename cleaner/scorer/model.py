@@ -26,29 +26,26 @@ from .features import (
     _WORD,
     CLIP,
     CONTEXT_NAMES,
+    HEAD_WORDS,
     PROSE_WORDS,
     SHORT_LINE,
+    TAIL_WORDS,
     Vocabularies,
     context_rows,
     line_tokens,
-    pairs,
     shape,
+    static_rows,
 )
 
 FORMAT = "cleaner-scorer/1"
 # Distinct short lines whose own score is kept (menus and footers repeat across a site's
 # pages; prose never does, so long lines are not kept).
 _CACHE_LINES = 50_000
-_RECENT_LINES = 4096  # lines whose feature keys are kept for an explanation
 _TERMINAL = ".!?"
-_Keys = tuple[Iterable[str], Iterable[str], list[str], list[str], int]
+# Distinct words, distinct pairs, the whole short line, other feature names, word count.
+_Keys = tuple[Iterable[str], Iterable[tuple[str, str]], list[str], list[str], int]
 # Closing quotes and brackets after a sentence's end: English, German („…“), French («…»).
 CLOSERS = "\"'”’“»«)]"
-
-
-def _by_weight(x: tuple[float, str]) -> tuple[float, str]:
-    """Largest weight first; equal weights by name."""
-    return -x[0], x[1]
 
 
 class ModelError(ValueError):
@@ -95,9 +92,8 @@ class ScorerModel:
     thresholds: Mapping[str, float]
     card: Mapping[str, Any] = field(default_factory=dict)
     _cache: dict[str, tuple[float, bool, bool]] = field(default_factory=dict, compare=False, repr=False)
-    _why: dict[tuple[str, bool], list[tuple[float, str]]] = field(
+    _why: dict[tuple[str, bool], tuple[tuple[float, str], ...]] = field(
         default_factory=dict, compare=False, repr=False)
-    _recent: dict[str, _Keys] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
@@ -105,13 +101,19 @@ class ScorerModel:
         return self.thresholds["full_page"]
 
     def __post_init__(self) -> None:
-        # The weights split by family, keyed by the bare word, pair or line: the hot path
+        # The weights split by family, keyed by the bare word, the pair's two words (a
+        # tuple: zip makes them without formatting a name) or the whole line: the hot path
         # looks words up without building a feature name for each (own_features names
         # them all, for explanations; the sums agree).
-        fam: dict[str, dict[str, float]] = {"word": {}, "pair": {}, "line": {}, "": {}}
+        fam: dict[str, dict[Any, float]] = {"word": {}, "pair": {}, "line": {}, "": {}}
         for name, w in self.own_weights.items():
             head, _, rest = name.partition(":")
-            fam[head if head in fam else ""][rest if head in fam else name] = w
+            if head == "pair":
+                # Words hold no spaces: a pair a line makes is "a b", one space.
+                first, _, second = rest.partition(" ")
+                fam["pair"][(first, second)] = w
+            else:
+                fam[head if head in fam else ""][rest if head in fam else name] = w
         object.__setattr__(self, "_families", (fam["word"], fam["pair"], fam["line"], fam[""]))
         import numpy as np  # here, not at import: runs without a scorer never load it
 
@@ -119,6 +121,10 @@ class ScorerModel:
         from .stages import Stages
 
         object.__setattr__(self, "_stages", Stages(self.stages))
+        # The context features' names as explain lists their terms: the last stage's first.
+        object.__setattr__(self, "_ctx_names", tuple(
+            ("context:" if level == 0 else "region:") + name
+            for level in range(len(self.stages) - 1, -1, -1) for name in CONTEXT_NAMES[2:]))
 
     def own_score(self, line: str) -> float:
         """The own-text logit of one stripped line: the bias plus the weight of every
@@ -129,16 +135,35 @@ class ScorerModel:
         """(own-text logit, reads as prose, is short) of one stripped line; short lines
         are cached by their text."""
         hit = self._cache.get(line)
-        if hit is not None:
-            return hit
-        word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
-        keys = self._keys(line)
+        return self._info(line, line_tokens(line)) if hit is None else hit
+
+    def line_infos(self, lines: Sequence[str]) -> list[tuple[float, bool, bool]]:
+        """``line_info`` of each of a page's lines, each distinct line computed once, with
+        its explanation's own features."""
+        out = list(map(self._cache.get, lines))
+        todo = list(itertools.compress(itertools.count(), map(operator.not_, out)))
+        if todo:
+            # Each distinct line once: a page repeats its menu items and its "Reply"s.
+            texts = list(dict.fromkeys([lines[k] for k in todo]))
+            found = {line: self._info(line, line_tokens(line), True) for line in texts}
+            for k in todo:
+                out[k] = found[lines[k]]
+        return out  # type: ignore[return-value]
+
+    def _info(self, line: str, tokens: tuple[list[str], list[str], int],
+              explain_ahead: bool = False) -> tuple[float, bool, bool]:
+        """``line_info`` of a line not cached, from its ``line_tokens``; ``explain_ahead``:
+        and its explanation's own features (``_extremes``)."""
+        keys = self._keys(line, tokens)
         words_, pairs_, whole, other, n = keys
-        z = self.own_bias + sum(filter(None, map(word_w.get, words_)))
-        z += sum(filter(None, map(pair_w.get, pairs_)))
+        weights = self._weights(keys)
+        # Family by family, in order (an unknown feature weighs 0.0, which adds nothing).
+        a, b = len(words_), len(words_) + len(pairs_)
+        z = self.own_bias + sum(weights[:a])
+        z += sum(weights[a:b])
         if whole:
-            z += line_w.get(whole[0], 0.0)
-        z += sum(filter(None, map(other_w.get, other)))
+            z += weights[b]
+        z += sum(weights[b + len(whole):])
         info = (z, n > PROSE_WORDS and line.rstrip(CLOSERS)[-1:] in _TERMINAL, n <= 4)
         # No lock: a dict's single operations are atomic, and two threads that both
         # empty a full cache lose nothing but cached work.
@@ -146,22 +171,37 @@ class ScorerModel:
             if len(self._cache) >= _CACHE_LINES:
                 self._cache.clear()
             self._cache[line] = info
-        # Kept a while for an explanation: most lines a full page scores, it removes.
-        if len(self._recent) >= _RECENT_LINES:
-            self._recent.clear()
-        self._recent[line] = keys
+        if explain_ahead and (line, True) not in self._why:
+            # Most lines a full page scores, it removes: their explanation's own features
+            # (the stages' factor on them is positive) are read while the weights are at hand.
+            self._keep_why(line, True, _top_own(keys, weights, True))
         return info
 
-    def _keys(self, line: str) -> _Keys:
+    def _weights(self, keys: _Keys) -> list[float]:
+        """The weight of each of a line's features (``_keys``), family by family."""
+        word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
+        words_, pairs_, whole, other, _ = keys
+        zero = itertools.repeat(0.0)
+        return [*map(word_w.get, words_, zero), *map(pair_w.get, pairs_, zero), *map(line_w.get, whole, zero),
+                *map(other_w.get, other, zero)]
+
+    def _keys(self, line: str, tokens: tuple[list[str], list[str], int] | None = None) -> _Keys:
         """A line's own features, as keys into the weight families (``_families``):
-        distinct words, distinct pairs, the whole short line, shape and vocabulary
-        names; and its word count."""
-        raw, toks, n = line_tokens(line)
+        distinct words, distinct pairs (tuples of two words), the whole short line,
+        shape and vocabulary names; and its word count. ``tokens``: its ``line_tokens``,
+        if already found."""
+        raw, toks, n = line_tokens(line) if tokens is None else tokens
         other = shape(line, raw, n)
         if not self.vocab.first.isdisjoint(toks):
             other.extend(self.vocab.hits(toks))
-        return (dict.fromkeys(toks), dict.fromkeys(pairs(toks, n)) if n > 1 else {},
-                [" ".join(toks)] if n <= SHORT_LINE else [], other, n)
+        if n <= 1:
+            twos: dict[tuple[str, str], None] = {}
+        elif n > HEAD_WORDS + TAIL_WORDS:  # none across the gap of a long line's words
+            h = HEAD_WORDS
+            twos = dict.fromkeys(itertools.chain(zip(toks[:h], toks[1:h]), zip(toks[h:], toks[h + 1:])))
+        else:
+            twos = dict.fromkeys(zip(toks, toks[1:]))
+        return dict.fromkeys(toks), twos, [" ".join(toks)] if n <= SHORT_LINE else [], other, n
 
     def infos(self, lines: Sequence[str]) -> tuple[list[float], list[bool], list[bool]]:
         """(own-text logits, prose, short) of a document's lines."""
@@ -170,9 +210,10 @@ class ScorerModel:
         own, prose, short = zip(*map(self.line_info, lines), strict=True)
         return list(own), list(prose), list(short)
 
-    def logits(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> Any:
-        """The final logit of each line (a numpy array) from ``infos``' lists."""
-        return self._stages.logits(own, prose, short)  # type: ignore[attr-defined]
+    def logits(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool], near: Any = None) -> Any:
+        """The final logit of each line (a numpy array) from ``infos``' lists (and, if
+        already built, their ``neighbour_rows``)."""
+        return self._stages.logits(own, prose, short, near)  # type: ignore[attr-defined]
 
     def context(self, lines: Sequence[str]) -> tuple[list[float], list[Any]]:
         """Own-text logits and, for each context stage, the named feature rows it read
@@ -180,11 +221,12 @@ class ScorerModel:
         own, prose, short = self.infos(lines)
         return own, self.rows(own, prose, short)
 
-    def rows(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool]) -> list[Any]:
+    def rows(self, own: Sequence[float], prose: Sequence[bool], short: Sequence[bool], near: Any = None) -> list[Any]:
         z: Any = own
         rows_by_stage = []
+        static = static_rows(prose, short, near)  # the same columns for every stage
         for bias, w in self._arrays:  # type: ignore[attr-defined]
-            rows = context_rows(z, prose, short)
+            rows = context_rows(z, prose, short, static)
             rows_by_stage.append(rows)
             z = rows @ w + bias
         return rows_by_stage
@@ -203,6 +245,11 @@ class ScorerModel:
 
     def explain(self, lines: Sequence[str], own: Sequence[float], rows: Sequence[Any],
                 which: Sequence[int]) -> list[Explained]:
+        """``explain_raw``'s scores and features, each an ``Explained``."""
+        return [Explained(*why) for why in self.explain_raw(lines, own, rows, which)]
+
+    def explain_raw(self, lines: Sequence[str], own: Sequence[float], rows: Sequence[Any],
+                    which: Sequence[int]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
         """Scores of lines ``which`` of a document (from ``context``'s own logits and rows)
         and, for each, the three features that weighed most towards boilerplate. Each stage's
         logit is its bias plus its terms; its term on the line's own previous logit is
@@ -221,12 +268,9 @@ class ScorerModel:
         # Every decision the scorer reports is towards boilerplate (a removal or a flag,
         # at whatever threshold): the features shown are those that pushed that way most.
         ctx_parts: list[Any] = []
-        ctx_names: list[str] = []
         for level in range(last, -1, -1):
             bias, w = arrays[level]
-            family = "context:" if level == 0 else "region:"
             ctx_parts.append(factor[:, None] * rows[level][ks, 2:] * w[2:])
-            ctx_names.extend(family + name for name in CONTEXT_NAMES[2:])
             prev = (np.asarray(own)[ks] if level == 0
                     else rows[level - 1][ks] @ arrays[level - 1][1] + arrays[level - 1][0])
             # The stage's own-line term, w0 * clip(z) + w1 * max(clip(z), 0), is linear
@@ -239,36 +283,61 @@ class ScorerModel:
         # Plain lists from here: indexing numpy scalars one at a time costs more.
         top_vals = np.take_along_axis(ctx, top_ctx, axis=1).tolist()
         scores = (1.0 / (1.0 + np.exp(-logit))).tolist()
+        names = self._ctx_names  # type: ignore[attr-defined]
+        extremes = self._extremes
         out = []
         for k, f, idx, vals, score in zip(which, factor.tolist(), top_ctx.tolist(), top_vals, scores, strict=True):
-            cands = [(v, ctx_names[c]) for c, v in zip(idx, vals, strict=True) if v > 0]
-            cands.extend((f * wt, name) for wt, name in self._extremes(lines[k], f > 0) if f * wt > 0)
-            cands.sort(key=_by_weight)
-            out.append(Explained(score, tuple((name, round(c, 2)) for c, name in cands[:3])))
+            # (-weight, name): sorted as they stand, largest weight first, ties by name.
+            cands = [(-v, names[c]) for c, v in zip(idx, vals, strict=True) if v > 0]
+            for wt, name in extremes(lines[k], f > 0):
+                v = f * wt
+                if v > 0:
+                    cands.append((-v, name))
+            cands.sort()
+            out.append((score, tuple([(name, round(-v, 2)) for v, name in cands[:3]])))
         return out
 
-    def _extremes(self, line: str, positive: bool) -> list[tuple[float, str]]:
+    def _extremes(self, line: str, positive: bool) -> tuple[tuple[float, str], ...]:
         """A line's three own-text features of largest weight (``positive``) or of
         smallest: whichever way the stages' factor points, its strongest own features are
         among them. Names are built for those three only."""
         hit = self._why.get((line, positive))
         if hit is None:
-            word_w, pair_w, line_w, other_w = self._families  # type: ignore[attr-defined]
-            known = self._recent.get(line)
-            words_, pairs_, whole, other, _ = self._keys(line) if known is None else known
-            sign = itertools.repeat(1.0 if positive else -1.0)
-            zero = itertools.repeat(0.0)
-            # (signed weight, key, family) of every feature, in one sort; names for three.
-            pool = sorted(itertools.chain.from_iterable(
-                zip(map(operator.mul, map(table.get, keys, zero), sign), keys, itertools.repeat(prefix))
-                for prefix, table, keys in (("word:", word_w, words_), ("pair:", pair_w, pairs_),
-                                            ("line:", line_w, whole), ("", other_w, other))), reverse=True)
-            hit = [(w if positive else -w, prefix + key) for w, key, prefix in pool[:3] if w > 0]
-            with self._lock:
-                if len(self._why) >= _CACHE_LINES:
-                    self._why.clear()
-                self._why[(line, positive)] = hit
+            keys = self._keys(line)
+            hit = self._keep_why(line, positive, _top_own(keys, self._weights(keys), positive))
         return hit
+
+    def _keep_why(self, line: str, positive: bool, hit: tuple[tuple[float, str], ...]) -> tuple[tuple[float, str], ...]:
+        with self._lock:
+            if len(self._why) >= _CACHE_LINES:
+                self._why.clear()
+            self._why[(line, positive)] = hit
+        return hit
+
+
+def _top_own(keys: _Keys, weights: list[float], positive: bool) -> tuple[tuple[float, str], ...]:
+    """``ScorerModel._extremes`` of a line from its ``_keys`` and ``_weights``."""
+    signed = weights if positive else list(map(float.__neg__, weights))
+    # The three largest signed weights, and any tied with the third (ties are broken by
+    # name below): most lines have only a few such features.
+    top = [w for w in sorted(signed, reverse=True)[:3] if w > 0]
+    if not top:
+        return ()
+    words_, pairs_, whole, other, _ = keys
+    flat = [*words_, *pairs_, *whole, *other]
+    a, b, c = len(words_), len(words_) + len(pairs_), len(words_) + len(pairs_) + len(whole)
+    pool: list[tuple[float, str, str]] = []
+    for i in itertools.compress(itertools.count(), map(top[-1].__le__, signed)):
+        key = flat[i]
+        if i < a:
+            pool.append((signed[i], key, "word:"))
+        elif i < b:  # named as a pair is: "a b"
+            pool.append((signed[i], " ".join(key), "pair:"))
+        else:
+            pool.append((signed[i], key, "line:" if i < c else ""))
+    pool.sort(reverse=True)
+    # A tuple, not a list: kept in a cache, it is nothing the garbage collector walks.
+    return tuple([(w if positive else -w, prefix + key) for w, key, prefix in pool[:3]])
 
 
 def from_json(data: Mapping[str, Any], source: str) -> ScorerModel:

@@ -21,7 +21,7 @@ _R = 15  # the widest window, lines i-15..i+15 (around-15-mean)
 _NEAR = 5  # around-5-*
 _OFFSETS = {"above-1": -1, "above-2": -2, "above-3": -3, "below-1": 1, "below-2": 2, "below-3": 3}
 _GEOMETRY_KEPT = 2048  # document lengths whose index arrays are kept
-_PYTHON_LINES = 64  # up to this many lines, the prose and short-run columns in plain Python
+NUMPY_LINES = 64  # up to this many lines, the prose and short-run columns in plain Python; numpy above
 # Distance to the nearest prose line (99: none) -> its bucket: 1, 2-3, 4-10, more.
 _DISTANCE_BUCKET = (3, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3)  # distances from 11 read index 11
 
@@ -124,15 +124,16 @@ class Stages:
         return [[f * share + a_[a] + b_[b] + r_[r] for f, a, b, r in zip(frac, above, below, runs, strict=True)]
                 for share, a_, b_, r_ in zip(self.share, self.above, self.below, self.runs, strict=True)]
 
-    def logits(self, own: Any, prose: Sequence[bool], short: Sequence[bool]) -> Any:
-        """The last stage's logit for each line, from the lines' own-text logits."""
+    def logits(self, own: Any, prose: Sequence[bool], short: Sequence[bool], rows: Any = None) -> Any:
+        """The last stage's logit for each line, from the lines' own-text logits.
+        ``rows``: ``neighbour_rows`` of the same lines, if already built."""
         n = len(own)
         z = np.asarray(own, dtype=float)
         if n == 0:
             return z
         window, near, inv, placed = self.geometry(n)
-        if n > _PYTHON_LINES:
-            fixed = self.around @ neighbour_rows(prose, short).T + placed  # (stages x n)
+        if rows is not None or n > NUMPY_LINES:
+            fixed = self.around @ (neighbour_rows(prose, short) if rows is None else rows).T + placed  # (stages x n)
         else:
             fixed = np.asarray(self.fixed(prose, short)) + placed
         pad = np.zeros(n + 2 * _R)
