@@ -80,10 +80,14 @@ class Doc:
             self._flagged.add((rule.code, i))
             self.flags.append(make_flag(self, rule, self.lines.starts[i], self.lines.cend(i), message))
 
+    def cuts(self, i: int) -> list[Proposal]:
+        """Line ``i``'s inline removals (its repairs left out), in order."""
+        return [p for p in self.inline.get(i, ()) if not p.replacement]
+
     def without_removals(self, i: int) -> str:
         """The line with its inline removals applied but not its repairs: the text a
         second cleaning's detectors would see, before they decide on repairs."""
-        return self._splice(i, [p for p in self.inline.get(i, ()) if not p.replacement])
+        return self._splice(i, self.cuts(i))
 
     def _splice(self, i: int, props: Sequence[Proposal]) -> str:
         """Line ``i`` with ``props`` (sorted, disjoint) applied."""
@@ -116,15 +120,17 @@ class Doc:
             hit = self._matched[(idx, s)] = c.matches(s)
         return hit
 
-    def to_original(self, i: int, x: int, is_end: bool) -> int:
-        """Map offset ``x`` in line ``i``'s cleaned content to an offset in the original.
+    def to_original(self, i: int, x: int, is_end: bool, props: Sequence[Proposal] | None = None) -> int:
+        """Map offset ``x`` in line ``i``'s cleaned content to an offset in the original;
+        ``props`` (sorted) names the edits that content was spliced from, all of the
+        line's by default (``cuts(i)`` for the text ``without_removals`` gives).
 
         A position inside a replacement maps to the replacement's edge, so an edit built
         from mapped offsets covers whole earlier edits or none of them.
         """
         orig = self.lines.starts[i]
         clean = 0
-        for p in self.inline.get(i, ()):
+        for p in self.inline.get(i, ()) if props is None else props:
             unchanged = p.start - orig
             if x < clean + unchanged or (is_end and x == clean + unchanged):
                 return orig + (x - clean)

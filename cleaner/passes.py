@@ -188,12 +188,9 @@ class Passes:
         ("reserved.src9" reads as a property, "src9" as a number), and a second cleaning
         reads the kept line."""
         base = doc.lines.starts[i]
-        cuts = sorted((p for p in prev.inline.get(i, ()) if not p.replacement), key=lambda p: p.start) if prev else []
-        if cuts:
-            assert prev is not None
-            found = [(_past_cuts(cuts, base, s, False), _past_cuts(cuts, base, e, True), repl, sure, shape)
-                     for s, e, repl, sure, shape in c.repairs(prev.without_removals(i), verdict)]
-            found = [(a - base, b - base, repl, sure, shape) for a, b, repl, sure, shape in found]
+        if prev is not None and (cuts := prev.cuts(i)):
+            found = [(prev.to_original(i, s, False, cuts) - base, prev.to_original(i, e, True, cuts) - base,
+                      repl, sure, shape) for s, e, repl, sure, shape in c.repairs(prev.without_removals(i), verdict)]
         else:
             found = c.repairs(doc.lines.contents[i], verdict, text=doc.text, start=base)
         for s, e, repl, sure, shape in found:
@@ -429,13 +426,3 @@ def judge(detectors: Sequence[Judge], text: str) -> tuple[set[str], dict[str, Ve
         elif c.fires(text):
             fired.add(c.rule.code)
     return fired, verdicts
-
-
-def _past_cuts(cuts: Sequence[Proposal], base: int, x: int, is_end: bool) -> int:
-    """Offset ``x`` of a line read without its cut spans (``cuts``, sorted), as an offset
-    into the original text; ``base`` is the line's start."""
-    pos = base + x
-    for p in cuts:
-        if p.start < pos or (p.start == pos and not is_end):
-            pos += p.end - p.start
-    return pos
