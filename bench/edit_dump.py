@@ -7,8 +7,8 @@ rule, start, end, text]`` (the text cut to 200 characters); ``--diff`` prints th
 one dump has and the other has not, matched by text number, kind and the edited text
 (so an edit that moved by a character, or that another rule now makes, is not news).
 
-Texts, in a fixed order: the bench corpus (the scrapinghub extractor outputs), then the
-scrapinghub html-text pages, dragnet's test and training pages and the webpages/ sets as
+Texts, in a fixed order: the bench corpus (the scrapinghub extractor outputs, html-text
+among them), then dragnet's test and training pages and the webpages/ sets as
 ``bench/scorer_corpora.py`` reads them (``--cache`` keeps them between runs), then every
 ``.txt`` under seeds/ and fixtures/ except fixtures/holdout/ (never written from).
 
@@ -32,7 +32,8 @@ import scorer_corpora  # noqa: E402
 from cleaner import Cleaner  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_SETS = ("scrapinghub", "dragnet-test", "dragnet-train", "webpages")
+# Not scorer_corpora's "scrapinghub": its pages are the html-text outputs the bench corpus holds.
+PAGE_SETS = ("dragnet-test", "dragnet-train", "webpages")
 
 
 def texts(cache: Path | None) -> list[str]:
