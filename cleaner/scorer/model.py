@@ -198,9 +198,10 @@ class ScorerModel:
             twos: dict[tuple[str, str], None] = {}
         elif n > HEAD_WORDS + TAIL_WORDS:  # none across the gap of a long line's words
             h = HEAD_WORDS
-            twos = dict.fromkeys(itertools.chain(zip(toks[:h], toks[1:h]), zip(toks[h:], toks[h + 1:])))
+            twos = dict.fromkeys(itertools.chain(zip(toks[:h], toks[1:h], strict=False),
+                                                 zip(toks[h:], toks[h + 1:], strict=False)))
         else:
-            twos = dict.fromkeys(zip(toks, toks[1:]))
+            twos = dict.fromkeys(zip(toks, toks[1:], strict=False))
         return dict.fromkeys(toks), twos, [" ".join(toks)] if n <= SHORT_LINE else [], other, n
 
     def infos(self, lines: Sequence[str]) -> tuple[list[float], list[bool], list[bool]]:
