@@ -98,12 +98,18 @@ def _int(rule: Rule, key: str, lo: int = 0) -> int:
 
 
 def _line(rule: Rule) -> CompiledRule:
-    return LineRule(rule, _combined(rule),
+    if not rule.options.get("patterns") and not rule.options.get("all_of"):
+        raise RuleError(f"{rule.source}: rule {rule.code}: a line rule needs 'patterns' (the line's shape), "
+                        "'all_of' (evidence that must meet in it, in any order), or both")
+    return LineRule(rule, _combined(rule) if rule.options.get("patterns") else (),
                     _choice(rule, "match", ("full", "prefix")) == "prefix",
                     _choice(rule, "position", POSITIONS), _int(rule, "window", 1),
                     _int(rule, "take_next"), _int(rule, "max_words", 1), _int(rule, "max_chars"),
                     _choice(rule, "elsewhere", ("keep", "flag")) == "flag",
-                    _choice(rule, "first_line", ("remove", "keep")) == "keep")
+                    _choice(rule, "first_line", ("remove", "keep")) == "keep",
+                    _compile_all(rule, "all_of") if rule.options.get("all_of") else (),
+                    _combined(rule, "none_of") if rule.options.get("none_of") else (),
+                    _int(rule, "max_sentences"))
 
 
 def _span(rule: Rule) -> CompiledRule:
@@ -207,10 +213,12 @@ def _declare(*kinds: Kind) -> dict[str, Kind]:
 
 
 KINDS: dict[str, Kind] = _declare(
-    Kind("line", {"patterns": None, "match": "full", "position": "anywhere", "window": 8,
+    # patterns: the whole line's shape; all_of: regexes that must each be found in it, in any
+    # order; none_of: regexes any of which rules it out; a rule needs patterns or all_of.
+    Kind("line", {"patterns": [], "match": "full", "position": "anywhere", "window": 8,
                   "take_next": 0, "max_words": 14, "max_chars": 0, "elsewhere": "keep",
-                  "first_line": "remove"},
-         LineRule, _line, "lines", "removes", ("matches",), ("patterns",)),
+                  "first_line": "remove", "all_of": [], "none_of": [], "max_sentences": 0},
+         LineRule, _line, "lines", "removes", ("matches",), ("patterns", "all_of", "none_of")),
     Kind("span", {"patterns": None, "position": "anywhere", "window": 8, "max_chars": 0},
          SpanRule, _span, "inline", "removes", ("spans",), ("patterns",)),
     Kind("tail", {"patterns": None, "window": 40, "max_words": 14, "on_prose": "remove-marker", "max_chars": 0},

@@ -24,6 +24,7 @@ from .kinds import COMMON_KEYS, KINDS, RuleError, compile_rule, kinds_accepting
 from .model import Example, Pack, Rule
 from .regex_safety import check_rule
 
+TOP_KEYS = ("pack", "rule", "vocab", "signals")
 PACK_KEYS = {"name", "description", "prefix"}
 CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -79,9 +80,10 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False, base: Path | Non
         raise RuleError(f"{source}: nested too deep to read as TOML; a pack is a [pack] table and "
                         "[[rule]] tables of strings and lists") from exc
     for key in data:
-        if key not in ("pack", "rule", "vocab"):
-            raise RuleError(f"{source}: unknown top-level key '{key}'{_suggest(key, ('pack', 'rule', 'vocab'))}")
+        if key not in TOP_KEYS:
+            raise RuleError(f"{source}: unknown top-level key '{key}'{_suggest(key, TOP_KEYS)}")
     vocab = {**vocabulary.shipped(), **vocabulary.read(data.get("vocab", {}), source)}
+    signals = {**vocabulary.shipped_signals(), **vocabulary.read_signals(data.get("signals", {}), source, vocab)}
     head = data.get("pack")
     if not isinstance(head, dict) or not isinstance(head.get("name"), str):
         raise RuleError(f"{source}: a pack starts with a [pack] table that has a 'name'")
@@ -103,7 +105,7 @@ def parse_pack(raw: str, source: str, *, trusted: bool = False, base: Path | Non
         if not isinstance(code, str) or not CODE_RE.match(code):
             raise RuleError(f"{source}: every rule needs a 'code' like 'AB123', got {code!r}")
         where = f"{source}:{lines.get(code, 0)}"
-        spec = vocabulary.expand_rule(spec, vocab, f"{where}: rule {code}")
+        spec = vocabulary.expand_rule(spec, vocab, f"{where}: rule {code}", signals)
         if code in seen:
             raise RuleError(f"{where}: duplicate rule code {code}")
         if prefix and not code.startswith(prefix):

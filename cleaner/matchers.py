@@ -82,14 +82,32 @@ class LineRule:
     # A match on the text's first line is flagged, not removed: a label that also opens a
     # page's own title ("Photo gallery: <title>") is the page's headline there.
     keep_first: bool = False
+    # Evidence that must meet in the line, in any order (each searched for), and evidence
+    # that rules it out: a family named by what its lines say, not by one word order.
+    all_of: tuple[regex.Pattern[str], ...] = ()
+    none_of: tuple[regex.Pattern[str], ...] = ()
+    max_sentences: int = 0  # 0: no limit; a notice is a sentence or three, an article paragraph more
 
     def matches(self, stripped: str) -> bool:
         if self.max_chars and len(stripped) > self.max_chars:
             return False
-        for p in self.patterns:  # usually one: patterns are joined into one alternation
-            if (p.match(stripped) if self.prefix else p.fullmatch(stripped)) is not None:
-                return True
-        return False
+        if self.patterns and not any(
+                (p.match(stripped) if self.prefix else p.fullmatch(stripped)) is not None
+                for p in self.patterns):  # usually one: patterns are joined into one alternation
+            return False
+        if not all(p.search(stripped) is not None for p in self.all_of):
+            return False
+        if any(p.search(stripped) is not None for p in self.none_of):
+            return False
+        return not self.max_sentences or sentences(stripped) <= self.max_sentences
+
+
+_SENTENCE_END = regex.compile(r"[.!?…]+[\"'”’»)]*\s+(?=[\"'“‘«(¡¿]?\p{Lu})")
+
+
+def sentences(text: str) -> int:
+    """How many sentences ``text`` holds, counted by end marks followed by a capital."""
+    return 1 + len(_SENTENCE_END.findall(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,13 @@ which every pack can use. In a rule's ``patterns``, ``signatures``, ``absent`` a
 of the escaped phrases (longest first, any run of white space between words), in
 ``triggers`` one trigger per phrase. Double braces never occur in a regex, so they
 cannot be mistaken for a repeat count.
+
+``[signals]`` holds named regex fragments instead: a family's evidence that a word list
+cannot spell ("the reader addressed": ``you|your|vous|Sie|...``; a commission or a
+purchase, with its inflections). ``{{name}}`` puts one into a pattern as a group, so
+rules that weigh the same evidence share it instead of each spelling its own copy. A
+fragment may itself use word lists (``{{networks}}``), not other fragments; it cannot
+stand in ``triggers``, which are literal words.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+import regex
+
 from .kinds import PATTERN_KEYS
 from .model import RuleError
 
@@ -32,9 +41,46 @@ _REF = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
 
 
 @cache
-def shipped() -> Mapping[str, tuple[str, ...]]:
+def _shipped_tables() -> dict[str, Any]:
     raw = importlib.resources.files("cleaner.packs").joinpath(f"{SHIPPED}.toml").read_text(encoding="utf-8")
-    return read(tomllib.loads(raw).get("vocab", {}), f"rules/{SHIPPED}.toml")
+    data = tomllib.loads(raw)
+    unknown = set(data) - {"vocab", "signals"}
+    if unknown:
+        raise RuleError(f"rules/{SHIPPED}.toml: unknown table(s) {', '.join(sorted(unknown))}; it holds [vocab] and [signals]")
+    return data
+
+
+@cache
+def shipped() -> Mapping[str, tuple[str, ...]]:
+    return read(_shipped_tables().get("vocab", {}), f"rules/{SHIPPED}.toml")
+
+
+@cache
+def shipped_signals() -> Mapping[str, str]:
+    return read_signals(_shipped_tables().get("signals", {}), f"rules/{SHIPPED}.toml", shipped())
+
+
+def read_signals(table: Any, source: str, vocab: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """A ``[signals]`` table, checked: lower-case names, each a regex fragment that compiles
+    on its own (its word lists expanded) and shares no name with a word list."""
+    if not isinstance(table, dict):
+        raise RuleError(f"{source}: [signals] must be a table of regex fragments")
+    out: dict[str, str] = {}
+    for name, fragment in table.items():
+        where = f"{source}: [signals]: {name}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise RuleError(f"{source}: [signals]: {name!r} must be a lower-case name (letters, digits, _)")
+        if name in vocab:
+            raise RuleError(f"{where}: a word list of [vocab] has this name; give the fragment another")
+        if not isinstance(fragment, str) or not fragment.strip():
+            raise RuleError(f"{where}: must be a regex fragment (a non-empty string)")
+        expanded = _REF.sub(lambda m: prefix_tree(_words(m.group(1), vocab, where, "signals")), fragment)
+        try:
+            regex.compile(expanded)
+        except regex.error as exc:
+            raise RuleError(f"{where}: not a valid regex fragment: {exc}") from exc
+        out[name] = expanded
+    return out
 
 
 def read(table: Any, source: str) -> dict[str, tuple[str, ...]]:
@@ -52,27 +98,38 @@ def read(table: Any, source: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def expand_rule(spec: dict[str, Any], vocab: Mapping[str, tuple[str, ...]], where: str) -> dict[str, Any]:
+def expand_rule(spec: dict[str, Any], vocab: Mapping[str, tuple[str, ...]], where: str,
+                signals: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``spec`` with every ``{{name}}`` in its patterns and triggers replaced."""
     out = dict(spec)
+    fragments = shipped_signals() if signals is None else signals
     for key in PATTERN_KEYS:
         value = spec.get(key)
         if isinstance(value, str):
-            out[key] = _pattern(value, vocab, where, key)
+            out[key] = _pattern(value, vocab, fragments, where, key)
         elif isinstance(value, list):
-            out[key] = [_pattern(p, vocab, where, key) if isinstance(p, str) else p for p in value]
+            out[key] = [_pattern(p, vocab, fragments, where, key) if isinstance(p, str) else p for p in value]
     triggers = spec.get("triggers")
     if isinstance(triggers, list):
         words: list[Any] = []
         for t in triggers:
             m = _REF.fullmatch(t) if isinstance(t, str) else None
+            if m and m.group(1) in fragments and m.group(1) not in vocab:
+                raise RuleError(f"{where}: 'triggers' uses {{{{{m.group(1)}}}}}, a regex fragment of [signals]; "
+                                "triggers are literal words: name a [vocab] word list or write the words")
             words.extend(_words(m.group(1), vocab, where, "triggers") if m else [t])
         out["triggers"] = list(dict.fromkeys(words))
     return out
 
 
-def _pattern(pattern: str, vocab: Mapping[str, tuple[str, ...]], where: str, key: str) -> str:
-    return _REF.sub(lambda m: prefix_tree(_words(m.group(1), vocab, where, key)), pattern)
+def _pattern(pattern: str, vocab: Mapping[str, tuple[str, ...]], fragments: Mapping[str, str], where: str,
+             key: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name in fragments and name not in vocab:  # a pack's own word list may take a signal's name
+            return f"(?:{fragments[name]})"
+        return prefix_tree(_words(name, vocab, where, key))
+    return _REF.sub(one, pattern)
 
 
 def prefix_tree(words: Iterable[str]) -> str:
