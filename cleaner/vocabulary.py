@@ -74,7 +74,7 @@ def read_signals(table: Any, source: str, vocab: Mapping[str, tuple[str, ...]]) 
             raise RuleError(f"{where}: a word list of [vocab] has this name; give the fragment another")
         if not isinstance(fragment, str) or not fragment.strip():
             raise RuleError(f"{where}: must be a regex fragment (a non-empty string)")
-        expanded = _REF.sub(lambda m: prefix_tree(_words(m.group(1), vocab, where, "signals")), fragment)
+        expanded = _pattern(fragment, vocab, {}, where, "signals")
         try:
             regex.compile(expanded)
         except regex.error as exc:
