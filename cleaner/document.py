@@ -81,12 +81,14 @@ class Doc:
             self.flags.append(make_flag(self, rule, self.lines.starts[i], self.lines.cend(i), message))
 
     def cuts(self, i: int) -> list[Proposal]:
-        """Line ``i``'s inline removals (its repairs left out), in order."""
-        return [p for p in self.inline.get(i, ()) if not p.replacement]
+        """Line ``i``'s inline removals and encoding fixes, in order: the edits that
+        stand whatever the document judges (its repairs left out)."""
+        return [p for p in self.inline.get(i, ()) if not p.replacement or p.rule.kind == "mojibake"]
 
     def without_removals(self, i: int) -> str:
-        """The line with its inline removals applied but not its repairs: the text a
-        second cleaning's detectors would see, before they decide on repairs."""
+        """The line with its inline removals and encoding fixes applied but not its
+        repairs: the text a second cleaning's detectors would see, before they decide on
+        repairs ("srcsrcâ€™" reads as a word, "srcsrc’" as a number)."""
         return self._splice(i, self.cuts(i))
 
     def _splice(self, i: int, props: Sequence[Proposal]) -> str:

@@ -157,3 +157,12 @@ def test_a_span_cut_before_a_src_run_does_not_flip_its_role_on_a_second_cleaning
             "©2019 Harbour TV Network, LLC. All rights reserved.src9\n")
     res = assert_invariants(CL, text)
     assert "src" not in res.text
+
+
+def test_a_mojibake_fix_after_a_src_run_does_not_flip_its_role_on_a_second_cleaning() -> None:
+    """"srcsrcâ€™" reads as one word (â is a letter), so src is kept; once the mojibake is
+    fixed, "srcsrc’" reads as a number. The document is judged again as it is kept, with
+    its encoding fixed, so the first cleaning already restores it and a second one
+    changes nothing."""
+    res = assert_invariants(CL, "srcsrcâ€™\n")
+    assert res.text == "11’\n"
