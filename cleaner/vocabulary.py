@@ -57,12 +57,15 @@ def shipped() -> Mapping[str, tuple[str, ...]]:
 
 @cache
 def shipped_signals() -> Mapping[str, str]:
-    return read_signals(_shipped_tables().get("signals", {}), f"rules/{SHIPPED}.toml", shipped())
+    # Not compiled here, which was a fifth of start-up: tests/test_evidence_rules.py
+    # compiles every shipped fragment, as the packs' tests compile every pattern.
+    return read_signals(_shipped_tables().get("signals", {}), f"rules/{SHIPPED}.toml", shipped(), check=False)
 
 
-def read_signals(table: Any, source: str, vocab: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def read_signals(table: Any, source: str, vocab: Mapping[str, tuple[str, ...]], *,
+                 check: bool = True) -> dict[str, str]:
     """A ``[signals]`` table, checked: lower-case names, each a regex fragment that compiles
-    on its own (its word lists expanded) and shares no name with a word list."""
+    on its own (its word lists expanded; ``check``) and shares no name with a word list."""
     if not isinstance(table, dict):
         raise RuleError(f"{source}: [signals] must be a table of regex fragments")
     out: dict[str, str] = {}
@@ -76,7 +79,8 @@ def read_signals(table: Any, source: str, vocab: Mapping[str, tuple[str, ...]]) 
             raise RuleError(f"{where}: must be a regex fragment (a non-empty string)")
         expanded = _pattern(fragment, vocab, {}, where, "signals")
         try:
-            regex.compile(expanded)
+            if check:
+                regex.compile(expanded)
         except regex.error as exc:
             raise RuleError(f"{where}: not a valid regex fragment: {exc}") from exc
         out[name] = expanded
@@ -141,6 +145,11 @@ def prefix_tree(words: Iterable[str]) -> str:
     which made the vocabulary-heavy rules a quarter to a third cheaper. A phrase that
     is the prefix of a longer one becomes an optional tail, greedy, so the longer is tried
     first, as the longest-first alternation did."""
+    return _prefix_tree(tuple(words))
+
+
+@cache  # rules name the same few lists again and again: each list's tree is built once
+def _prefix_tree(words: tuple[str, ...]) -> str:
     root: dict[str, dict] = {}
     for w in words:
         node = root

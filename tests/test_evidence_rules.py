@@ -97,3 +97,13 @@ def test_a_fragment_is_one_group_with_its_word_lists_expanded() -> None:
 ])
 def test_sentences_are_counted_by_end_marks_before_a_capital(text: str, n: int) -> None:
     assert sentences(text) == n
+
+
+def test_every_shipped_signal_compiles_on_its_own() -> None:
+    """Start-up does not compile the shipped fragments; this does, so a bad one is named."""
+    import regex
+
+    from cleaner.vocabulary import shipped_signals
+
+    for name, fragment in shipped_signals().items():
+        assert regex.compile(fragment, regex.IGNORECASE), name
