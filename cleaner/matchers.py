@@ -91,14 +91,20 @@ class LineRule:
     def matches(self, stripped: str) -> bool:
         if self.max_chars and len(stripped) > self.max_chars:
             return False
-        if self.patterns and not any(
-                (p.match(stripped) if self.prefix else p.fullmatch(stripped)) is not None
-                for p in self.patterns):  # usually one: patterns are joined into one alternation
-            return False
-        if not all(p.search(stripped) is not None for p in self.all_of):
-            return False
-        if any(p.search(stripped) is not None for p in self.none_of):
-            return False
+        if self.patterns:  # usually one: patterns are joined into one alternation
+            for p in self.patterns:
+                if (p.match(stripped) if self.prefix else p.fullmatch(stripped)) is not None:
+                    break
+            else:
+                return False
+        # Loops, not all()/any() over generators: this runs for every armed line, and most
+        # rules have no evidence lists to build a generator for.
+        for p in self.all_of:
+            if p.search(stripped) is None:
+                return False
+        for p in self.none_of:
+            if p.search(stripped) is not None:
+                return False
         return not self.max_sentences or sentences(stripped) <= self.max_sentences
 
 
